@@ -1,0 +1,82 @@
+// The checker's library entry points: explore a model with a strategy and collect
+// findings, outcomes and an honest certificate of what was covered; replay one
+// recorded schedule.
+#pragma once
+
+#include "sim/execution.hpp"
+#include "sim/model_instance.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace checker {
+
+enum class StrategyKind {
+  kDefault,  // seeded random executions first (fast on deep bugs), then exhaustive DFS
+  kDfs,
+  kRandom,
+};
+
+struct ExploreOptions {
+  StrategyKind strategy = StrategyKind::kDefault;
+  std::uint64_t seed = 1;
+  std::uint64_t max_executions = 1'000'000;  // over all phases
+  std::uint64_t random_executions = 2'000;   // the random phase of kDefault; all of kRandom
+  std::uint32_t max_steps = 10'000;          // scheduling points per execution
+  bool stop_at_first_bug = true;
+};
+
+// One execution, kept whole so it can be shown, saved and replayed.
+struct Trace {
+  std::vector<sim::ThreadId> choices;
+  std::vector<sim::Event> events;
+  std::vector<std::string> thread_names;
+  std::vector<std::string> object_names;
+  std::optional<sim::Outcome> outcome;
+  std::optional<sim::Finding> finding;
+  std::vector<sim::CutOffDaemon> cut_off_daemons;
+};
+
+Trace to_trace(const sim::ExecutionRecord& record);
+
+struct FoundBug {
+  Trace trace;               // trace.finding is set
+  std::string strategy;      // what found it, e.g. "random (seed 1)"
+  std::uint64_t execution;   // 1-based index of the execution that found it
+  std::uint64_t occurrences; // executions that ended with the same finding
+};
+
+struct OutcomeCount {
+  sim::Outcome value;
+  std::uint64_t count;  // executions that produced it
+};
+
+struct ExploreResult {
+  std::uint64_t executions = 0;
+  bool exhaustive = false;      // every schedule was run: "no bug" is a proof
+  bool limit_hit = false;       // stopped by max_executions
+  std::string certificate;      // one line: what was proven or where the search stopped
+  std::vector<FoundBug> bugs;   // distinct findings, in the order found
+  std::vector<OutcomeCount> outcomes;  // sorted by value; exact when `exhaustive`
+  std::optional<Trace> cut_off_example;  // first execution that cut off daemon threads
+};
+
+// Explores `model`. Throws std::runtime_error if the model is not deterministic
+// apart from scheduling (a replayed prefix behaved differently).
+ExploreResult explore(const sim::ModelInstance& model, const ExploreOptions& options);
+
+struct ReplayResult {
+  Trace trace;
+  std::optional<std::string> divergence;  // where the execution left the schedule
+};
+
+ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,
+                    std::uint32_t max_steps = ExploreOptions{}.max_steps);
+
+// "34650" -> "34,650", for certificates and reports.
+std::string with_commas(std::uint64_t number);
+
+}  // namespace checker

@@ -1,0 +1,29 @@
+// Random walk: at every scheduling point pick an enabled thread uniformly, from a
+// seeded generator. Execution i of seed s is the same on every machine (SplitMix64,
+// and no library distribution whose output differs between standard libraries).
+#pragma once
+
+#include "checker/strategy.hpp"
+
+#include <cstdint>
+
+namespace checker {
+
+class RandomStrategy final : public Strategy {
+ public:
+  RandomStrategy(std::uint64_t seed, std::uint64_t executions);
+  sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
+                       std::uint32_t decision) override;
+  bool next_execution() override;
+  std::string describe() const override;
+
+ private:
+  std::uint64_t next_random();
+
+  std::uint64_t seed_;
+  std::uint64_t executions_;  // how many to run in all
+  std::uint64_t started_ = 0;
+  std::uint64_t state_ = 0;
+};
+
+}  // namespace checker

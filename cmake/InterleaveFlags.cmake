@@ -1,0 +1,37 @@
+# Compiler flags shared by every interleave target.
+#
+# interleave_apply_flags(<target>) applies the same warnings and (with
+# INTERLEAVE_SANITIZE=ON) the same sanitizer compile and link flags to any
+# target, so libraries, the CLI, the tests and the benches are always built alike.
+
+include_guard(GLOBAL)
+
+option(INTERLEAVE_SANITIZE
+  "Build every target with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+
+set(INTERLEAVE_WARNING_FLAGS -Wall -Wextra)
+set(INTERLEAVE_SANITIZER_FLAGS
+  -fsanitize=address,undefined
+  -fno-sanitize-recover=undefined
+  -fno-omit-frame-pointer)
+
+function(interleave_apply_flags target)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY")
+    set(scope INTERFACE)
+  else()
+    set(scope PRIVATE)
+  endif()
+  target_compile_options(${target} ${scope} ${INTERLEAVE_WARNING_FLAGS})
+  if(INTERLEAVE_SANITIZE)
+    target_compile_options(${target} ${scope} ${INTERLEAVE_SANITIZER_FLAGS})
+    target_link_options(${target} ${scope} ${INTERLEAVE_SANITIZER_FLAGS})
+    # The runtime annotates fiber switches (__sanitizer_start_switch_fiber)
+    # when this is set; PUBLIC so headers see the same value everywhere.
+    if(scope STREQUAL "PRIVATE")
+      target_compile_definitions(${target} PUBLIC INTERLEAVE_ASAN=1)
+    else()
+      target_compile_definitions(${target} INTERFACE INTERLEAVE_ASAN=1)
+    endif()
+  endif()
+endfunction()

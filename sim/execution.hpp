@@ -1,0 +1,73 @@
+// The record of one execution: every step in order, the scheduling choices, the
+// outcome the model reported and what went wrong, if anything. Plain data, filled by
+// the Runtime and read by the checker.
+#pragma once
+
+#include "sim/ids.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sim {
+
+// What a model reports at the end (e.g. the final counter value).
+using Outcome = std::variant<std::int64_t, std::string>;
+
+struct Event {
+  ThreadId thread = kNoThread;
+  OpKind kind = OpKind::kYield;
+  ObjectId object = kNoObject;   // for start/join: the ThreadId of the other thread
+  std::int64_t value = 0;        // value read or written; 1/0 for a try-acquire's result
+  bool has_value = false;
+  std::uint32_t decision = 0;    // scheduling points passed before this step (step after choice k: k+1)
+};
+
+enum class FindingKind : std::uint8_t {
+  kDeadlock,
+  kAssertion,
+  kUncaughtException,
+  kStepBound,        // livelock / non-termination: over the step bound
+  kMisuse,
+};
+
+std::string_view finding_kind_name(FindingKind kind);
+
+// One thread that could not run when the execution stopped, and why.
+struct BlockedThread {
+  ThreadId thread = kNoThread;
+  OpKind op = OpKind::kYield;
+  ObjectId object = kNoObject;
+  ThreadId blocker = kNoThread;  // whose progress it needs, if a single thread
+  std::string waits_for;         // "fork-1, held by philosopher-1"
+};
+
+struct Finding {
+  FindingKind kind = FindingKind::kAssertion;
+  ThreadId thread = kNoThread;        // the thread that failed (kNoThread for deadlock)
+  std::string message;                // the model's or the runtime's words
+  std::vector<BlockedThread> blocked; // every unfinished thread, for deadlocks and hangs
+};
+
+// A daemon thread still alive when the main thread finished: Python kills it there.
+struct CutOffDaemon {
+  ThreadId thread = kNoThread;
+  std::string doing;  // what it was blocked on or about to do
+};
+
+struct ExecutionRecord {
+  std::vector<Event> events;
+  std::vector<ThreadId> choices;       // the chosen thread at every scheduling point
+  std::vector<std::string> thread_names;
+  std::vector<std::string> object_names;
+  std::optional<Outcome> outcome;
+  std::optional<Finding> finding;
+  std::vector<CutOffDaemon> cut_off_daemons;
+  bool abandoned = false;              // the scheduler stopped the execution early
+
+  void clear();
+};
+
+}  // namespace sim

@@ -1,0 +1,57 @@
+#include "sim/lock.hpp"
+
+#include <exception>
+
+namespace sim {
+
+Lock::Lock(std::string_view name)
+    : runtime_(&Runtime::current()), id_(runtime_->register_object(name)) {}
+
+void Lock::acquire() {
+  runtime_->visible(OpKind::kAcquire, id_, this);
+  owner_ = runtime_->current_thread();
+  runtime_->record(OpKind::kAcquire, id_);
+}
+
+bool Lock::acquire(bool blocking, double timeout) {
+  if (blocking && timeout < 0) {
+    acquire();
+    return true;
+  }
+  runtime_->visible(OpKind::kTryAcquire, id_);
+  const bool acquired = owner_ == kNoThread;
+  if (acquired) owner_ = runtime_->current_thread();
+  runtime_->record(OpKind::kTryAcquire, id_, acquired ? 1 : 0, true);
+  return acquired;
+}
+
+void Lock::release() {
+  if (runtime_->cancelling()) return;
+  if (std::uncaught_exceptions() > 0) {
+    // An exception is leaving a `with lock:` block: release without a scheduling
+    // point, since no fiber switch may happen in the middle of unwinding.
+    if (owner_ != kNoThread) runtime_->record(OpKind::kRelease, id_);
+    owner_ = kNoThread;
+    return;
+  }
+  runtime_->visible(OpKind::kRelease, id_);
+  if (owner_ == kNoThread) {
+    runtime_->fail(FindingKind::kMisuse,
+                   "release of " + runtime_->object_name(id_) +
+                       ", which is not locked (Python raises RuntimeError: release unlocked lock)");
+  }
+  owner_ = kNoThread;
+  runtime_->record(OpKind::kRelease, id_);
+}
+
+bool Lock::ready(ThreadId) const { return owner_ == kNoThread; }
+ThreadId Lock::blocker(ThreadId) const { return owner_; }
+
+std::string Lock::describe_wait(ThreadId waiter) const {
+  const std::string& name = runtime_->object_name(id_);
+  if (owner_ == waiter) return name + ", which it already holds itself (Lock is not reentrant)";
+  if (owner_ == kNoThread) return name;
+  return name + ", held by " + runtime_->thread_name(owner_);
+}
+
+}  // namespace sim

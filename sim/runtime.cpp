@@ -1,0 +1,326 @@
+#include "sim/runtime.hpp"
+
+#include <boost/context/preallocated.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace sim {
+
+namespace {
+thread_local Runtime* g_current = nullptr;
+
+[[noreturn]] void internal_error(const char* what) {
+  std::fprintf(stderr, "interleave: internal error: %s\n", what);
+  std::abort();
+}
+}  // namespace
+
+Runtime::Runtime(std::size_t stack_size) : stacks_(stack_size) {}
+Runtime::~Runtime() = default;
+
+Runtime& Runtime::current() {
+  if (g_current == nullptr) {
+    throw UsageError(
+        "a modeled primitive was used outside a model run: run the model through "
+        "checker::explore or the interleave command");
+  }
+  return *g_current;
+}
+
+const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler& scheduler,
+                                    RunLimits limits) {
+  if (g_current != nullptr) throw UsageError("Runtime::run cannot be nested");
+  record_.clear();
+  thread_count_ = 0;
+  cancelling_ = false;
+  decisions_ = 0;
+  scheduler_ = &scheduler;
+  limits_ = limits;
+  current_ = kHost;
+  g_current = this;
+  const ThreadId main_id = create_thread([&main] { main(); }, "main", false);
+  start_thread(main_id);  // returns once every fiber has finished
+  g_current = nullptr;
+  return record_;
+}
+
+// --- switching ---------------------------------------------------------------------
+
+StackBounds Runtime::bounds_of(ThreadId id) const {
+  return id == kHost ? host_stack_ : threads_[id]->stack;
+}
+
+// Suspends the running context and resumes `next`; returns when someone switches back.
+void Runtime::switch_to(ThreadId next) {
+  const ThreadId self = current_;
+  void** fake_stack = self == kHost ? &host_fake_stack_ : &state(self).fake_stack;
+  switching_from_ = self;
+  current_ = next;
+  before_switch(fake_stack, bounds_of(next));
+  boost::context::fiber from = std::move(fiber_of(next)).resume();
+  land(*fake_stack, std::move(from));
+}
+
+// First thing on a stack after a switch: store the continuation of whoever switched
+// to us in its slot (empty if that fiber finished).
+void Runtime::land(void* fake_stack, boost::context::fiber&& from_fiber) {
+  const StackBounds from = after_switch(fake_stack);
+  if (switching_from_ == kHost) host_stack_ = from;
+  fiber_of(switching_from_) = std::move(from_fiber);
+}
+
+boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& caller) {
+  land(nullptr, std::move(caller));
+  ThreadState& me = state(self);
+  try {
+    me.body();
+    if (self == kMainThread) join_non_daemon_threads();
+  } catch (const Cancelled&) {
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // Boost's own unwinding of a destroyed fiber must pass
+  } catch (const std::exception& error) {
+    fail_silently(FindingKind::kUncaughtException, error.what(), self);
+  } catch (...) {
+    fail_silently(FindingKind::kUncaughtException, "an exception of unknown type", self);
+  }
+  if (self == kMainThread && !cancelling_) note_cut_off_daemons();
+  me.status = Status::kFinished;
+  me.waiting_on = nullptr;
+  me.body = nullptr;
+  record(OpKind::kFinish, self);
+
+  const ThreadId next = after_finish(self);
+  switching_from_ = self;
+  current_ = next;
+  before_switch(nullptr, bounds_of(next));  // this stack is done for good
+  return std::move(fiber_of(next));
+}
+
+// --- threads -----------------------------------------------------------------------
+
+ThreadId Runtime::create_thread(std::function<void()> body, std::string_view name, bool daemon) {
+  const ThreadId id = thread_count_++;
+  if (id == threads_.size()) threads_.push_back(std::make_unique<ThreadState>());
+  ThreadState& t = state(id);
+  t.runtime = this;
+  t.id = id;
+  t.body = std::move(body);
+  t.status = Status::kNew;
+  t.daemon = daemon;
+  t.waiting_on = nullptr;
+  t.return_to = kNoThread;
+  if (name.empty()) {
+    record_.thread_names.push_back("Thread-" + std::to_string(id));  // CPython's default naming
+  } else {
+    record_.thread_names.emplace_back(name);
+  }
+  return id;
+}
+
+void Runtime::start_thread(ThreadId id) {
+  if (cancelling_) throw Cancelled{};
+  ThreadState& t = state(id);
+  if (t.status != Status::kNew) fail(FindingKind::kMisuse, "threads can only be started once");
+  if (id != kMainThread) record(OpKind::kStart, id);
+  const boost::context::stack_context stack = stacks_.take();
+  t.stack = {static_cast<char*>(stack.sp) - stack.size, stack.size};
+  t.fiber = boost::context::fiber(
+      std::allocator_arg, boost::context::preallocated(stack.sp, stack.size, stack),
+      PooledStackAllocator(stacks_),
+      [this, id](boost::context::fiber&& caller) { return entry(id, std::move(caller)); });
+  t.status = Status::kRunning;
+  // A started thread runs eagerly up to its first visible operation and comes back;
+  // the main thread has nobody to come back to.
+  t.return_to = id == kMainThread ? kNoThread : current_;
+  switch_to(id);
+  if (cancelling_ && current_ != kHost) throw Cancelled{};
+}
+
+void Runtime::join_thread(ThreadId id) {
+  if (cancelling_) throw Cancelled{};
+  ThreadState& t = state(id);
+  if (id == current_) fail(FindingKind::kMisuse, "a thread cannot join itself (Python: RuntimeError)");
+  if (t.status == Status::kNew) {
+    fail(FindingKind::kMisuse, "cannot join thread " + thread_name(id) + " before it is started");
+  }
+  if (t.status != Status::kFinished) visible(OpKind::kJoin, id, &t);
+  record(OpKind::kJoin, id);
+}
+
+bool Runtime::ThreadState::ready(ThreadId) const { return status == Status::kFinished; }
+ThreadId Runtime::ThreadState::blocker(ThreadId) const { return id; }
+std::string Runtime::ThreadState::describe_wait(ThreadId) const {
+  return runtime->thread_name(id) + " to finish";
+}
+
+// A joiner's join completes as soon as the joined thread finishes; it runs eagerly up
+// to its next visible operation (see the protocol in the header).
+void Runtime::wake_joiners(ThreadId finished) {
+  for (ThreadId id = 0; id < thread_count_ && !cancelling_; ++id) {
+    ThreadState& t = state(id);
+    if (t.status != Status::kParked || t.pending_kind != OpKind::kJoin ||
+        t.pending_object != finished) {
+      continue;
+    }
+    t.return_to = current_;
+    switch_to(id);
+  }
+}
+
+// CPython's shutdown joins every non-daemon thread once the main thread is done.
+void Runtime::join_non_daemon_threads() {
+  for (ThreadId id = 1; id < thread_count_; ++id) {
+    const ThreadState& t = state(id);
+    if (!t.daemon && t.status != Status::kNew && t.status != Status::kFinished) join_thread(id);
+  }
+}
+
+void Runtime::note_cut_off_daemons() {
+  for (ThreadId id = 1; id < thread_count_; ++id) {
+    const ThreadState& t = state(id);
+    if (t.status == Status::kNew || t.status == Status::kFinished) continue;
+    std::string doing = t.waiting_on != nullptr && !t.waiting_on->ready(id)
+                            ? "blocked waiting for " + t.waiting_on->describe_wait(id)
+                            : "about to " + std::string(op_name(t.pending_kind)) + " " +
+                                  (t.pending_object == kNoObject ? "" : object_name(t.pending_object));
+    record_.cut_off_daemons.push_back({id, std::move(doing)});
+    cancelling_ = true;  // not a finding: Python kills daemon threads at exit
+  }
+}
+
+// --- scheduling --------------------------------------------------------------------
+
+void Runtime::visible(OpKind kind, ObjectId object, const Waitable* wait) {
+  if (cancelling_) throw Cancelled{};
+  const ThreadId self = current_;
+  ThreadState& me = state(self);
+  me.status = Status::kParked;
+  me.pending_kind = kind;
+  me.pending_object = object;
+  me.waiting_on = wait;
+  if (me.return_to != kNoThread) {
+    switch_to(std::exchange(me.return_to, kNoThread));
+  } else {
+    const ThreadId next = decide();
+    if (!cancelling_ && next != self) switch_to(next);
+  }
+  me.status = Status::kRunning;
+  me.waiting_on = nullptr;
+  if (cancelling_) throw Cancelled{};
+}
+
+ThreadId Runtime::decide() {
+  enabled_.clear();
+  bool any_unfinished = false;
+  for (ThreadId id = 0; id < thread_count_; ++id) {
+    const ThreadState& t = state(id);
+    if (t.status != Status::kParked) continue;
+    any_unfinished = true;
+    if (t.waiting_on == nullptr || t.waiting_on->ready(id)) enabled_.push_back(id);
+  }
+  if (enabled_.empty()) {
+    if (any_unfinished) record_deadlock();
+    return kHost;
+  }
+  if (decisions_ >= limits_.max_steps) {
+    fail_silently(FindingKind::kStepBound,
+                  "the execution went over the bound of " + std::to_string(limits_.max_steps) +
+                      " scheduling points: a loop that never finishes (a spin loop without a "
+                      "blocking operation, or a livelock)?",
+                  current_);
+    return kHost;
+  }
+  const ThreadId chosen = scheduler_->choose(enabled_, current_, decisions_);
+  if (chosen == kNoThread) {
+    record_.abandoned = true;
+    cancelling_ = true;
+    return kHost;
+  }
+  bool valid = false;
+  for (ThreadId id : enabled_) valid |= id == chosen;
+  if (!valid) internal_error("the scheduler chose a thread that is not enabled");
+  ++decisions_;
+  record_.choices.push_back(chosen);
+  return chosen;
+}
+
+ThreadId Runtime::after_finish(ThreadId self) {
+  if (!cancelling_) wake_joiners(self);
+  ThreadState& me = state(self);
+  if (!cancelling_ && me.return_to != kNoThread) return std::exchange(me.return_to, kNoThread);
+  if (!cancelling_) {
+    const ThreadId next = decide();
+    if (!cancelling_) return next;
+  }
+  return next_to_cancel();
+}
+
+// The newest thread that still has a suspended fiber, so children unwind before the
+// thread that created the objects they use; the host when none is left.
+ThreadId Runtime::next_to_cancel() const {
+  for (ThreadId id = thread_count_; id-- > 0;) {
+    const ThreadState& t = *threads_[id];
+    if (t.status != Status::kFinished && t.fiber) return id;
+  }
+  return kHost;
+}
+
+void Runtime::record_deadlock() {
+  Finding finding;
+  finding.kind = FindingKind::kDeadlock;
+  for (ThreadId id = 0; id < thread_count_; ++id) {
+    const ThreadState& t = state(id);
+    if (t.status != Status::kParked) continue;
+    BlockedThread blocked;
+    blocked.thread = id;
+    blocked.op = t.pending_kind;
+    blocked.object = t.pending_object;
+    if (t.waiting_on != nullptr) {
+      blocked.blocker = t.waiting_on->blocker(id);
+      blocked.waits_for = t.waiting_on->describe_wait(id);
+    }
+    finding.blocked.push_back(std::move(blocked));
+  }
+  finding.message = "no thread can run, and " + std::to_string(finding.blocked.size()) +
+                    (finding.blocked.size() == 1 ? " thread has" : " threads have") + " not finished";
+  if (!record_.finding) record_.finding = std::move(finding);
+  cancelling_ = true;
+}
+
+// --- recording and findings --------------------------------------------------------
+
+void Runtime::record(OpKind kind, ObjectId object, std::int64_t value, bool has_value) {
+  Event event;
+  event.thread = current_;
+  event.kind = kind;
+  event.object = object;
+  event.value = value;
+  event.has_value = has_value;
+  event.decision = decisions_;
+  record_.events.push_back(event);
+}
+
+ObjectId Runtime::register_object(std::string_view name) {
+  record_.object_names.emplace_back(name);
+  return static_cast<ObjectId>(record_.object_names.size() - 1);
+}
+
+void Runtime::fail(FindingKind kind, std::string message) {
+  fail_silently(kind, std::move(message), current_);
+  throw Cancelled{};
+}
+
+void Runtime::fail_silently(FindingKind kind, std::string message, ThreadId thread) {
+  if (!record_.finding) {
+    Finding finding;
+    finding.kind = kind;
+    finding.thread = thread;
+    finding.message = std::move(message);
+    record_.finding = std::move(finding);
+  }
+  cancelling_ = true;
+}
+
+}  // namespace sim

@@ -1,0 +1,161 @@
+// The per-execution runtime: owns the modeled threads (one Boost.Context fiber each,
+// on pooled stacks), decides at every scheduling point by asking the Scheduler, detects
+// deadlocks and the step bound, and records the execution. Primitives call it; it
+// knows nothing about how the checker searches.
+//
+// Protocol. Every thread that is not running is parked at its *pending* visible
+// operation. A scheduling point is reached when the running thread arrives at a
+// visible operation, blocks, or finishes; the runtime then asks the Scheduler which
+// enabled thread performs its pending operation next, and switches to it directly
+// (no trip through a central loop; no switch at all when the same thread continues).
+// Code between visible operations touches only thread-local state, so two kinds of
+// steps need no scheduling point: starting a thread (the new thread runs eagerly up
+// to its first visible operation and parks there) and a join that completes (the
+// joiner is woken eagerly when the joined thread finishes and runs up to its next
+// visible operation). Both only order a thread against itself, so running them eagerly
+// removes no behaviour, and the number of executions of a model without blocking is
+// exactly the multinomial count of its threads' visible steps.
+//
+// An execution never destroys a suspended fiber (that would unwind it by throwing
+// across a switch, which AddressSanitizer cannot follow and which costs ~0.8 us):
+// when it ends early, every live fiber is resumed with `cancelling_` set and throws
+// Cancelled from its scheduling point, unwinding its own stack.
+#pragma once
+
+#include "sim/execution.hpp"
+#include "sim/ids.hpp"
+#include "sim/scheduler.hpp"
+#include "sim/stack_pool.hpp"
+#include "sim/switch_annotations.hpp"
+#include "sim/waitable.hpp"
+
+#include <boost/context/fiber.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sim {
+
+// Thrown inside a modeled thread to unwind it when its execution is over. Models must
+// let it pass: never `catch (...)` without rethrowing.
+struct Cancelled {};
+
+// Misuse of the library by a model (a usage error with a fix hint, not a finding).
+struct UsageError : std::logic_error {
+  using std::logic_error::logic_error;
+};
+
+struct RunLimits {
+  std::uint32_t max_steps = 10'000;  // scheduling points per execution
+};
+
+class Runtime {
+ public:
+  explicit Runtime(std::size_t stack_size = kDefaultStackSize);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Runs `main` as the modeled main thread to the end (or to the first finding),
+  // asking `scheduler` at every scheduling point. The record stays valid until the
+  // next call. Not reentrant.
+  const ExecutionRecord& run(const std::function<void()>& main, Scheduler& scheduler,
+                             RunLimits limits);
+
+  // The runtime executing on this OS thread; throws UsageError outside an execution.
+  static Runtime& current();
+
+  // --- for primitives -------------------------------------------------------------
+  // A scheduling point before a visible operation of the running thread. `wait` is
+  // null for operations that are always enabled; otherwise the thread stays parked
+  // until `wait->ready()` and the scheduler picks it. Returns when the operation may
+  // proceed; throws Cancelled when the execution is over.
+  void visible(OpKind kind, ObjectId object, const Waitable* wait = nullptr);
+  // Appends a step to the record (after the operation has happened).
+  void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value);
+  void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
+  ObjectId register_object(std::string_view name);
+  const std::string& object_name(ObjectId id) const { return record_.object_names[id]; }
+
+  ThreadId create_thread(std::function<void()> body, std::string_view name, bool daemon);
+  void start_thread(ThreadId id);
+  void join_thread(ThreadId id);
+  bool is_finished(ThreadId id) const { return threads_[id]->status == Status::kFinished; }
+  bool is_started(ThreadId id) const { return threads_[id]->status != Status::kNew; }
+  bool is_daemon(ThreadId id) const { return threads_[id]->daemon; }
+  const std::string& thread_name(ThreadId id) const { return record_.thread_names[id]; }
+  ThreadId current_thread() const { return current_; }
+  bool cancelling() const { return cancelling_; }
+
+  // Ends the execution with `finding` (from a modeled thread): throws Cancelled.
+  [[noreturn]] void fail(FindingKind kind, std::string message);
+  void set_outcome(Outcome outcome) { record_.outcome = std::move(outcome); }
+
+  static constexpr std::size_t kDefaultStackSize =
+#if defined(INTERLEAVE_ASAN)
+      256 * 1024;
+#else
+      64 * 1024;
+#endif
+
+ private:
+  enum class Status : std::uint8_t { kNew, kRunning, kParked, kFinished };
+  static constexpr ThreadId kHost = kNoThread - 1;  // the OS stack that called run()
+
+  // A thread's state doubles as the Waitable of a join on it.
+  struct ThreadState final : Waitable {
+    const Runtime* runtime = nullptr;
+    ThreadId id = kNoThread;
+    bool ready(ThreadId waiter) const override;
+    ThreadId blocker(ThreadId waiter) const override;
+    std::string describe_wait(ThreadId waiter) const override;
+
+    boost::context::fiber fiber;       // its suspended continuation; empty while it runs
+    StackBounds stack;
+    void* fake_stack = nullptr;        // AddressSanitizer's bookkeeping for this stack
+    std::function<void()> body;
+    Status status = Status::kNew;
+    bool daemon = false;
+    OpKind pending_kind = OpKind::kYield;
+    ObjectId pending_object = kNoObject;
+    const Waitable* waiting_on = nullptr;  // null: the pending operation is enabled
+    ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
+  };
+
+  ThreadState& state(ThreadId id) { return *threads_[id]; }
+  boost::context::fiber& fiber_of(ThreadId id) { return id == kHost ? host_fiber_ : threads_[id]->fiber; }
+  void switch_to(ThreadId next);
+  boost::context::fiber entry(ThreadId self, boost::context::fiber&& caller);
+  void land(void* fake_stack, boost::context::fiber&& from_fiber);
+  StackBounds bounds_of(ThreadId id) const;
+  ThreadId decide();
+  ThreadId after_finish(ThreadId self);
+  void wake_joiners(ThreadId finished);
+  void join_non_daemon_threads();
+  void note_cut_off_daemons();
+  void record_deadlock();
+  ThreadId next_to_cancel() const;
+  void fail_silently(FindingKind kind, std::string message, ThreadId thread);
+
+  StackPool stacks_;
+  std::vector<std::unique_ptr<ThreadState>> threads_;  // pointers stay valid across growth
+  std::uint32_t thread_count_ = 0;                     // threads_ beyond this are spares
+  std::vector<ThreadId> enabled_;
+  boost::context::fiber host_fiber_;
+  StackBounds host_stack_;
+  void* host_fake_stack_ = nullptr;
+  ThreadId current_ = kHost;
+  ThreadId switching_from_ = kHost;    // who is suspending during a switch
+  Scheduler* scheduler_ = nullptr;
+  RunLimits limits_;
+  bool cancelling_ = false;
+  std::uint32_t decisions_ = 0;
+  ExecutionRecord record_;
+};
+
+}  // namespace sim

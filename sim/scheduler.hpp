@@ -1,0 +1,27 @@
+// The one seam between the runtime and search: at every scheduling point the
+// runtime asks a Scheduler which enabled thread performs its pending operation next.
+// Strategies (DFS, random, replay, ...) implement it in checker/ and never touch the
+// runtime's state.
+#pragma once
+
+#include "sim/ids.hpp"
+
+#include <span>
+
+namespace sim {
+
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+
+  // Returns one element of `enabled`. `enabled` is never empty and is sorted by
+  // thread id; `current` is the thread that reached the scheduling point (it may be
+  // missing from `enabled` when it has just blocked or finished). Returning a thread
+  // outside `enabled` is an internal error, except kNoThread, which abandons the
+  // execution (replay uses it at a divergence). `decision` counts the scheduling points
+  // of this execution from 0.
+  virtual ThreadId choose(std::span<const ThreadId> enabled, ThreadId current,
+                          std::uint32_t decision) = 0;
+};
+
+}  // namespace sim

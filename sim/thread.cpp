@@ -1,0 +1,35 @@
+#include "sim/thread.hpp"
+
+#include "sim/runtime.hpp"
+
+#include <exception>
+#include <utility>
+
+namespace sim {
+
+Thread::Thread(std::function<void()> target, std::string_view name, bool daemon)
+    : id_(Runtime::current().create_thread(std::move(target), name, daemon)) {}
+
+Thread::Thread(Thread&& other) noexcept : id_(std::exchange(other.id_, kNoThread)) {}
+
+Thread::~Thread() noexcept(false) {
+  if (id_ == kNoThread) return;
+  Runtime& rt = Runtime::current();
+  const bool must_join = rt.current_thread() == kMainThread && !rt.cancelling() &&
+                         std::uncaught_exceptions() == 0 && rt.is_started(id_) &&
+                         !rt.is_daemon(id_) && !rt.is_finished(id_);
+  if (must_join) rt.join_thread(id_);
+}
+
+void Thread::start() { Runtime::current().start_thread(id_); }
+void Thread::join() { Runtime::current().join_thread(id_); }
+
+bool Thread::is_alive() const {
+  const Runtime& rt = Runtime::current();
+  return rt.is_started(id_) && !rt.is_finished(id_);
+}
+
+const std::string& Thread::name() const { return Runtime::current().thread_name(id_); }
+bool Thread::daemon() const { return Runtime::current().is_daemon(id_); }
+
+}  // namespace sim

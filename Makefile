@@ -7,8 +7,8 @@ ASAN_BUILD_DIR ?= build-asan
 JOBS           ?= 2
 CMAKE_ARGS     ?=
 
-export ASAN_OPTIONS  ?= detect_leaks=1:detect_stack_use_after_return=0
-export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS  ?= detect_leaks=1:detect_stack_use_after_return=0:exitcode=66
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1:exitcode=66
 
 # GCC 12's ASan cannot map its shadow memory with high-entropy ASLR
 # (vm.mmap_rnd_bits > 28 on recent kernels): run sanitized tests without ASLR there.

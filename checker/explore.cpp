@@ -12,14 +12,19 @@
 namespace checker {
 
 std::string with_commas(std::uint64_t number) {
-  std::string digits = std::to_string(number);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
+  const std::string digits = std::to_string(number);
+  std::string text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
 }
 
 Trace to_trace(const sim::ExecutionRecord& record) {
-  return Trace{record.choices,      record.events,  record.thread_names,   record.object_names,
-               record.outcome,      record.finding, record.cut_off_daemons};
+  return Trace{record.choices,      record.reasons,      record.events,
+               record.thread_names, record.object_names, record.outcome,
+               record.finding,      record.cut_off_daemons};
 }
 
 namespace {

@@ -32,6 +32,7 @@ struct ExploreOptions {
 // One execution, kept whole so it can be shown, saved and replayed.
 struct Trace {
   std::vector<sim::ThreadId> choices;
+  std::vector<sim::SwitchReason> reasons;
   std::vector<sim::Event> events;
   std::vector<std::string> thread_names;
   std::vector<std::string> object_names;

@@ -17,6 +17,7 @@ std::string_view finding_kind_name(FindingKind kind) {
 void ExecutionRecord::clear() {
   events.clear();
   choices.clear();
+  reasons.clear();
   thread_names.clear();
   object_names.clear();
   outcome.reset();

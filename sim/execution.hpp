@@ -57,9 +57,18 @@ struct CutOffDaemon {
   std::string doing;  // what it was blocked on or about to do
 };
 
+// Why the thread that reached a scheduling point did or did not keep running.
+enum class SwitchReason : std::uint8_t {
+  kContinued,  // it was chosen again
+  kPreempted,  // it could have continued, but another thread was chosen
+  kBlocked,    // its pending operation could not proceed
+  kFinished,   // it had just finished
+};
+
 struct ExecutionRecord {
   std::vector<Event> events;
   std::vector<ThreadId> choices;       // the chosen thread at every scheduling point
+  std::vector<SwitchReason> reasons;   // parallel to `choices`
   std::vector<std::string> thread_names;
   std::vector<std::string> object_names;
   std::optional<Outcome> outcome;

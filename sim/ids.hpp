@@ -33,6 +33,7 @@ enum class OpKind : std::uint8_t {
   kFutureDone,      // done() / running(): reads the future's state
   kWorkGet,         // an executor worker takes the next work item
   kShutdown,
+  kSleep,
   kYield,
 };
 
@@ -53,6 +54,7 @@ constexpr std::string_view op_name(OpKind kind) {
     case OpKind::kFutureDone: return "done?";
     case OpKind::kWorkGet: return "take-work";
     case OpKind::kShutdown: return "shutdown";
+    case OpKind::kSleep: return "sleep";
     case OpKind::kYield: return "yield";
   }
   return "?";

@@ -89,7 +89,7 @@ boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& call
   me.status = Status::kFinished;
   me.waiting_on = nullptr;
   me.body = nullptr;
-  record(OpKind::kFinish, self);
+  if (!cancelling_) record(OpKind::kFinish, self);  // unwinding at the end is not a step
 
   const ThreadId next = after_finish(self);
   switching_from_ = self;
@@ -239,10 +239,18 @@ ThreadId Runtime::decide() {
     return kHost;
   }
   bool valid = false;
-  for (ThreadId id : enabled_) valid |= id == chosen;
+  bool current_enabled = false;
+  for (ThreadId id : enabled_) {
+    valid |= id == chosen;
+    current_enabled |= id == current_;
+  }
   if (!valid) internal_error("the scheduler chose a thread that is not enabled");
   ++decisions_;
   record_.choices.push_back(chosen);
+  record_.reasons.push_back(chosen == current_                            ? SwitchReason::kContinued
+                            : state(current_).status == Status::kFinished ? SwitchReason::kFinished
+                            : current_enabled                             ? SwitchReason::kPreempted
+                                                                          : SwitchReason::kBlocked);
   return chosen;
 }
 

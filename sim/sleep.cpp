@@ -4,12 +4,15 @@
 
 namespace sim {
 
-void sleep(double) { yield(); }
-
-void yield() {
+namespace {
+void pause(OpKind kind) {
   Runtime& rt = Runtime::current();
-  rt.visible(OpKind::kYield, kNoObject);
-  rt.record(OpKind::kYield, kNoObject);
+  rt.visible(kind, kNoObject);
+  rt.record(kind, kNoObject);
 }
+}  // namespace
+
+void sleep(double) { pause(OpKind::kSleep); }
+void yield() { pause(OpKind::kYield); }
 
 }  // namespace sim

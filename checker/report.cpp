@@ -1,0 +1,203 @@
+#include "checker/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace checker {
+
+namespace {
+
+const std::string& thread_name(const Trace& trace, sim::ThreadId id) {
+  static const std::string unknown = "?";
+  return id < trace.thread_names.size() ? trace.thread_names[id] : unknown;
+}
+
+// The name of the object an event or a pending operation refers to.
+std::string object_label(const Trace& trace, sim::OpKind op, sim::ObjectId object) {
+  if (object == sim::kNoObject) return "";
+  if (op == sim::OpKind::kStart || op == sim::OpKind::kJoin || op == sim::OpKind::kFinish) {
+    return thread_name(trace, object);
+  }
+  return object < trace.object_names.size() ? trace.object_names[object] : "?";
+}
+
+// Which locks each thread holds at the end of the trace, from its acquire/release steps.
+std::map<sim::ThreadId, std::vector<sim::ObjectId>> locks_held(const Trace& trace) {
+  std::map<sim::ObjectId, sim::ThreadId> owner;
+  for (const sim::Event& e : trace.events) {
+    const bool acquired = e.kind == sim::OpKind::kAcquire ||
+                          (e.kind == sim::OpKind::kTryAcquire && e.value == 1);
+    if (acquired) owner[e.object] = e.thread;
+    if (e.kind == sim::OpKind::kRelease) owner.erase(e.object);
+  }
+  std::map<sim::ThreadId, std::vector<sim::ObjectId>> held;
+  for (const auto& [object, thread] : owner) held[thread].push_back(object);
+  return held;
+}
+
+const sim::BlockedThread* blocked_entry(const sim::Finding& finding, sim::ThreadId id) {
+  for (const sim::BlockedThread& b : finding.blocked) {
+    if (b.thread == id) return &b;
+  }
+  return nullptr;
+}
+
+// The first cycle found by following "waits for" edges from each blocked thread.
+std::vector<sim::ThreadId> wait_for_cycle(const sim::Finding& finding) {
+  for (const sim::BlockedThread& start : finding.blocked) {
+    std::vector<sim::ThreadId> path;
+    sim::ThreadId at = start.thread;
+    while (true) {
+      const auto seen = std::find(path.begin(), path.end(), at);
+      if (seen != path.end()) return {seen, path.end()};
+      const sim::BlockedThread* entry = blocked_entry(finding, at);
+      if (entry == nullptr || entry->blocker == sim::kNoThread) break;
+      path.push_back(at);
+      at = entry->blocker;
+    }
+  }
+  return {};
+}
+
+// What a blocked thread waits on, as a node of the cycle: "fork-1", "future b".
+std::string wait_node(const Trace& trace, const sim::BlockedThread& b) {
+  if (b.op == sim::OpKind::kJoin) return "join " + thread_name(trace, b.object);
+  if (b.op == sim::OpKind::kFutureResult) return "future " + object_label(trace, b.op, b.object);
+  return object_label(trace, b.op, b.object);
+}
+
+std::string cycle_text(const Trace& trace, const std::vector<sim::ThreadId>& cycle) {
+  std::string text;
+  for (sim::ThreadId id : cycle) {
+    text += thread_name(trace, id) + " -> " + wait_node(trace, *blocked_entry(*trace.finding, id)) + " -> ";
+  }
+  return text + thread_name(trace, cycle.front());
+}
+
+std::string deadlock_explanation(const Trace& trace) {
+  const sim::Finding& finding = *trace.finding;
+  const auto held = locks_held(trace);
+  std::string text = "Deadlock: " + finding.message + ".\n";
+  for (const sim::BlockedThread& b : finding.blocked) {
+    std::string holds;
+    if (const auto it = held.find(b.thread); it != held.end()) {
+      for (sim::ObjectId lock : it->second) holds += (holds.empty() ? "" : ", ") + trace.object_names[lock];
+      holds = "holds " + holds + " and ";
+    }
+    text += "  " + thread_name(trace, b.thread) + " " + holds + "waits for " +
+            (b.waits_for.empty() ? wait_node(trace, b) : b.waits_for) + "\n";
+  }
+  const std::vector<sim::ThreadId> cycle = wait_for_cycle(finding);
+  if (!cycle.empty()) {
+    text += "Wait-for cycle: " + cycle_text(trace, cycle) + ".\n";
+    text += cycle.size() == 1
+                ? "The thread waits for itself, so it can never run again.\n"
+                : "Each thread in the cycle waits for the next one, so none of them can ever run again.\n";
+  } else {
+    text += "No thread that could unblock them is still able to run.\n";
+  }
+  return text;
+}
+
+std::string event_text(const Trace& trace, const sim::Event& e) {
+  const std::string object = object_label(trace, e.kind, e.object);
+  std::string text(sim::op_name(e.kind));
+  if (!object.empty()) text += " " + object;
+  if (!e.has_value) return text;
+  switch (e.kind) {
+    case sim::OpKind::kLoad: return text + " -> " + std::to_string(e.value);
+    case sim::OpKind::kStore: return text + " = " + std::to_string(e.value);
+    case sim::OpKind::kTryAcquire: return text + (e.value != 0 ? ": ok" : ": failed");
+    default: return text + " (" + std::to_string(e.value) + ")";
+  }
+}
+
+std::string switch_note(const Trace& trace, const sim::Event& e, sim::ThreadId previous) {
+  if (previous == sim::kNoThread || e.thread == previous) return "";
+  const std::string& who = thread_name(trace, previous);
+  if (e.decision == 0 || e.decision > trace.choices.size() || trace.choices[e.decision - 1] != e.thread) {
+    return "";  // an eager run after start or join, not a scheduling choice
+  }
+  switch (trace.reasons[e.decision - 1]) {
+    case sim::SwitchReason::kPreempted: return "preempts " + who;
+    case sim::SwitchReason::kBlocked: return who + " is blocked";
+    case sim::SwitchReason::kFinished: return who + " finished";
+    case sim::SwitchReason::kContinued: return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string outcome_text(const sim::Outcome& outcome) {
+  if (const auto* number = std::get_if<std::int64_t>(&outcome)) return std::to_string(*number);
+  return std::get<std::string>(outcome);
+}
+
+std::string finding_headline(const Trace& trace) {
+  const sim::Finding& f = *trace.finding;
+  const std::string kind(sim::finding_kind_name(f.kind));
+  if (f.kind == sim::FindingKind::kDeadlock) {
+    const auto cycle = wait_for_cycle(f);
+    if (!cycle.empty()) return kind + ": " + cycle_text(trace, cycle);
+    return kind + ": " + f.message;
+  }
+  return kind + " in " + thread_name(trace, f.thread) + ": " + f.message;
+}
+
+std::string explain_finding(const Trace& trace) {
+  const sim::Finding& f = *trace.finding;
+  const std::string& who = thread_name(trace, f.thread);
+  switch (f.kind) {
+    case sim::FindingKind::kDeadlock:
+      return deadlock_explanation(trace);
+    case sim::FindingKind::kAssertion:
+      return "Assertion failed in " + who + ": " + f.message + ".\n";
+    case sim::FindingKind::kUncaughtException:
+      return who + " raised an exception that nothing caught: " + f.message + ".\n";
+    case sim::FindingKind::kStepBound:
+      return "Non-termination in " + who + ": " + f.message + "\n";
+    case sim::FindingKind::kMisuse:
+      return "Misuse in " + who + ": " + f.message + ".\n";
+  }
+  return f.message + "\n";
+}
+
+std::string explain_cut_off(const Trace& trace) {
+  std::string text;
+  for (const sim::CutOffDaemon& d : trace.cut_off_daemons) {
+    text += "daemon thread " + thread_name(trace, d.thread) +
+            " was cut off when the main thread finished, " + d.doing + "\n";
+  }
+  return text;
+}
+
+std::string render_columns(const Trace& trace) {
+  std::size_t width = 12;
+  for (const std::string& name : trace.thread_names) width = std::max(width, name.size());
+  for (const sim::Event& e : trace.events) width = std::max(width, event_text(trace, e).size());
+  width += 2;
+
+  std::string text = fmt::format("{:>5}  ", "step");
+  for (const std::string& name : trace.thread_names) text += fmt::format("{:<{}}", name, width);
+  text += "why\n";
+  sim::ThreadId previous = sim::kNoThread;
+  std::size_t row = 0;
+  for (const sim::Event& e : trace.events) {
+    text += fmt::format("{:>5}  ", ++row);
+    for (sim::ThreadId column = 0; column < trace.thread_names.size(); ++column) {
+      text += fmt::format("{:<{}}", column == e.thread ? event_text(trace, e) : "", width);
+    }
+    text += switch_note(trace, e, previous);
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += "\n";
+    previous = e.thread;
+  }
+  return text;
+}
+
+}  // namespace checker

@@ -52,11 +52,10 @@ void counter_program(int n_threads, int iters, bool locked) {
   const std::int64_t final_value = g.counter.load();
   sim::outcome(final_value);
   const std::int64_t expected = static_cast<std::int64_t>(n_threads) * iters;
-  sim::check(final_value == expected,
-             fmt::format("lost update: the counter ends at {}, but {} threads x {} increments "
-                         "should give {}: an increment read the counter, another thread wrote it, "
-                         "and the first then overwrote that write",
-                         final_value, n_threads, iters, expected));
+  sim::check(final_value == expected, [&] {
+    return fmt::format("lost update: counter is {}, expected {} ({} threads x {} increments)",
+                       final_value, expected, n_threads, iters);
+  });
 }
 
 }  // namespace

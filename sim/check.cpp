@@ -4,8 +4,8 @@
 
 namespace sim {
 
-void check(bool condition, const std::string& message) {
-  if (!condition) Runtime::current().fail(FindingKind::kAssertion, message);
+void check(bool condition, std::string_view message) {
+  if (!condition) Runtime::current().end_with(FindingKind::kAssertion, std::string(message));
 }
 
 void outcome(std::int64_t value) { Runtime::current().set_outcome(value); }

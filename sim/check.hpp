@@ -5,11 +5,24 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 namespace sim {
 
 // A failing check ends the execution with an assertion finding carrying `message`.
-void check(bool condition, const std::string& message);
+// The thread stops at its next visible operation (or when it returns, if it has none
+// left): like a Python `assert`, nothing after it is observed by other threads, but
+// code up to that point still runs, so do not rely on a check to guard undefined
+// behaviour in the lines that follow it — use `if`.
+void check(bool condition, std::string_view message);
+
+// The same, building the message only when the check fails (keeps passing checks cheap).
+template <typename MakeMessage>
+  requires std::is_invocable_r_v<std::string, MakeMessage>
+void check(bool condition, MakeMessage&& make_message) {
+  if (!condition) check(false, std::string_view(make_message()));
+}
 
 // Reports the model's outcome for this execution (the last call wins). Outcomes are
 // collected over all executions into the outcome set, the teaching oracle's answer.

@@ -112,7 +112,10 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
   t.waiting_on = nullptr;
   t.return_to = kNoThread;
   if (name.empty()) {
-    record_.thread_names.push_back("Thread-" + std::to_string(id));  // CPython's default naming
+    while (default_names_.size() <= id) {  // CPython's default naming, built once
+      default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
+    }
+    record_.thread_names.push_back(default_names_[id]);
   } else {
     record_.thread_names.emplace_back(name);
   }

@@ -92,8 +92,14 @@ class Runtime {
   ThreadId current_thread() const { return current_; }
   bool cancelling() const { return cancelling_; }
 
-  // Ends the execution with `finding` (from a modeled thread): throws Cancelled.
+  // Ends the execution with a finding (from a modeled thread): throws Cancelled.
   [[noreturn]] void fail(FindingKind kind, std::string message);
+  // Ends the execution with a finding without unwinding the running thread right
+  // away: it stops at its next visible operation, or finishes if it has none left.
+  // (Code up to the next visible operation belongs to the same atomic step, so no
+  // other thread can observe the difference; it saves an exception on the common
+  // "check at the end of main" path.)
+  void end_with(FindingKind kind, std::string message) { fail_silently(kind, std::move(message), current_); }
   void set_outcome(Outcome outcome) { record_.outcome = std::move(outcome); }
 
   static constexpr std::size_t kDefaultStackSize =
@@ -146,6 +152,7 @@ class Runtime {
   std::vector<std::unique_ptr<ThreadState>> threads_;  // pointers stay valid across growth
   std::uint32_t thread_count_ = 0;                     // threads_ beyond this are spares
   std::vector<ThreadId> enabled_;
+  std::vector<std::string> default_names_;             // "Thread-N", built once
   boost::context::fiber host_fiber_;
   StackBounds host_stack_;
   void* host_fake_stack_ = nullptr;

@@ -73,8 +73,8 @@ PhaseEnd run_phase(sim::Runtime& runtime, const sim::ModelInstance& model, Strat
                    const ExploreOptions& options, Collector& collector) {
   ExploreResult& result = collector.result();
   while (true) {
-    if (result.executions == options.max_executions) return PhaseEnd::kLimit;
     if (!strategy.next_execution()) return PhaseEnd::kDone;
+    if (result.executions == options.max_executions) return PhaseEnd::kLimit;
     const sim::ExecutionRecord& record = runtime.run(model.main, strategy, {options.max_steps});
     ++result.executions;
     if (record.abandoned) {

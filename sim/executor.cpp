@@ -15,6 +15,7 @@ ThreadPoolExecutor::ThreadPoolExecutor(int max_workers, std::string_view thread_
 
 ThreadPoolExecutor::~ThreadPoolExecutor() noexcept(false) {
   if (!shutdown_ && !runtime_->cancelling() && std::uncaught_exceptions() == 0) shutdown(true);
+  runtime_->forget_waitable(*this);
 }
 
 void ThreadPoolExecutor::enqueue(std::shared_ptr<FutureState> item) {

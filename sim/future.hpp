@@ -23,7 +23,7 @@ class FutureState : public Waitable {
   enum class Status : std::uint8_t { kPending, kRunning, kFinished };
 
   FutureState(std::string_view name, std::string_view task, std::string_view executor_note);
-  virtual ~FutureState() = default;
+  virtual ~FutureState() { runtime_->forget_waitable(*this); }
 
   // Runs the task on the calling worker and stores its result or exception; the
   // completion is a visible step, since result() waiters depend on it.

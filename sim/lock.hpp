@@ -14,6 +14,7 @@ namespace sim {
 class Lock final : public Waitable {
  public:
   explicit Lock(std::string_view name = "lock");
+  ~Lock() { runtime_->forget_waitable(*this); }
   Lock(const Lock&) = delete;
   Lock& operator=(const Lock&) = delete;
 

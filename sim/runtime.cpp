@@ -11,6 +11,15 @@ namespace sim {
 namespace {
 thread_local Runtime* g_current = nullptr;
 
+// Stands in for a destroyed object a thread was waiting on: it can never proceed.
+class NeverReady final : public Waitable {
+ public:
+  bool ready(ThreadId) const override { return false; }
+  ThreadId blocker(ThreadId) const override { return kNoThread; }
+  std::string describe_wait(ThreadId) const override { return "an object that no longer exists"; }
+};
+const NeverReady kNeverReady;
+
 [[noreturn]] void internal_error(const char* what) {
   std::fprintf(stderr, "interleave: internal error: %s\n", what);
   std::abort();
@@ -34,6 +43,7 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   if (g_current != nullptr) throw UsageError("Runtime::run cannot be nested");
   record_.clear();
   thread_count_ = 0;
+  unnamed_threads_ = 0;
   cancelling_ = false;
   decisions_ = 0;
   scheduler_ = &scheduler;
@@ -111,11 +121,13 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
   t.daemon = daemon;
   t.waiting_on = nullptr;
   t.return_to = kNoThread;
+  t.orphaned_wait.clear();
   if (name.empty()) {
-    while (default_names_.size() <= id) {  // CPython's default naming, built once
+    const std::uint32_t number = ++unnamed_threads_;  // CPython's _newname(): "Thread-N"
+    while (default_names_.size() <= number) {
       default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
     }
-    record_.thread_names.push_back(default_names_[id]);
+    record_.thread_names.push_back(default_names_[number]);
   } else {
     record_.thread_names.emplace_back(name);
   }
@@ -184,12 +196,28 @@ void Runtime::note_cut_off_daemons() {
   for (ThreadId id = 1; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
     if (t.status == Status::kNew || t.status == Status::kFinished) continue;
-    std::string doing = t.waiting_on != nullptr && !t.waiting_on->ready(id)
-                            ? "blocked waiting for " + t.waiting_on->describe_wait(id)
-                            : "about to " + std::string(op_name(t.pending_kind)) + " " +
-                                  (t.pending_object == kNoObject ? "" : object_name(t.pending_object));
-    record_.cut_off_daemons.push_back({id, std::move(doing)});
+    record_.cut_off_daemons.push_back({id, describe_pending(t)});
     cancelling_ = true;  // not a finding: Python kills daemon threads at exit
+  }
+}
+
+// What a parked thread is doing, in words; never touches a destroyed object.
+std::string Runtime::describe_pending(const ThreadState& t) const {
+  if (!t.orphaned_wait.empty()) return t.orphaned_wait;
+  if (t.waiting_on != nullptr && !t.waiting_on->ready(t.id)) {
+    return "blocked waiting for " + t.waiting_on->describe_wait(t.id);
+  }
+  std::string text = "about to " + std::string(op_name(t.pending_kind));
+  if (t.pending_object != kNoObject) text += " " + object_name(t.pending_object);
+  return text;
+}
+
+void Runtime::forget_waitable(const Waitable& object) {
+  for (ThreadId id = 0; id < thread_count_; ++id) {
+    ThreadState& t = state(id);
+    if (t.waiting_on != &object || t.status == Status::kFinished) continue;
+    t.orphaned_wait = describe_pending(t);
+    t.waiting_on = &kNeverReady;
   }
 }
 

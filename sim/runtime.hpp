@@ -80,6 +80,9 @@ class Runtime {
   void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value);
   void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
   ObjectId register_object(std::string_view name);
+  // Called by a Waitable's destructor: threads still waiting on it (daemons, at main
+  // exit) keep a description of what they waited for, and never touch it again.
+  void forget_waitable(const Waitable& object);
   const std::string& object_name(ObjectId id) const { return record_.object_names[id]; }
 
   ThreadId create_thread(std::function<void()> body, std::string_view name, bool daemon);
@@ -131,7 +134,9 @@ class Runtime {
     ObjectId pending_object = kNoObject;
     const Waitable* waiting_on = nullptr;  // null: the pending operation is enabled
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
+    std::string orphaned_wait;             // what it waited on, if that object was destroyed
   };
+  std::string describe_pending(const ThreadState& t) const;
 
   ThreadState& state(ThreadId id) { return *threads_[id]; }
   boost::context::fiber& fiber_of(ThreadId id) { return id == kHost ? host_fiber_ : threads_[id]->fiber; }
@@ -153,6 +158,7 @@ class Runtime {
   std::uint32_t thread_count_ = 0;                     // threads_ beyond this are spares
   std::vector<ThreadId> enabled_;
   std::vector<std::string> default_names_;             // "Thread-N", built once
+  std::uint32_t unnamed_threads_ = 0;                   // CPython numbers unnamed threads only
   boost::context::fiber host_fiber_;
   StackBounds host_stack_;
   void* host_fake_stack_ = nullptr;

@@ -13,8 +13,9 @@ namespace sim {
 // A failing check ends the execution with an assertion finding carrying `message`.
 // The thread stops at its next visible operation (or when it returns, if it has none
 // left): like a Python `assert`, nothing after it is observed by other threads, but
-// code up to that point still runs, so do not rely on a check to guard undefined
-// behaviour in the lines that follow it — use `if`.
+// code up to that point still runs (unobserved: an outcome it reports is dropped), so
+// do not rely on a check to guard undefined behaviour in the lines that follow it —
+// use `if`.
 void check(bool condition, std::string_view message);
 
 // The same, building the message only when the check fails (keeps passing checks cheap).

@@ -13,8 +13,14 @@ ThreadPoolExecutor::ThreadPoolExecutor(int max_workers, std::string_view thread_
   workers_.reserve(static_cast<std::size_t>(max_workers));
 }
 
-ThreadPoolExecutor::~ThreadPoolExecutor() noexcept(false) {
-  if (!shutdown_ && !runtime_->cancelling() && std::uncaught_exceptions() == 0) shutdown(true);
+// Like the end of a `with` block: shut down and wait, without a throw (a destructor).
+ThreadPoolExecutor::~ThreadPoolExecutor() {
+  if (!shutdown_ && std::uncaught_exceptions() == 0 &&
+      runtime_->try_visible(OpKind::kShutdown, queue_id_)) {
+    shutdown_ = true;
+    runtime_->record(OpKind::kShutdown, queue_id_);
+    for (Thread& worker : workers_) runtime_->join_at_scope_exit(worker.id());
+  }
   runtime_->forget_waitable(*this);
 }
 

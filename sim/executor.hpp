@@ -29,7 +29,7 @@ struct SubmitLabels {
 class ThreadPoolExecutor final : public Waitable {
  public:
   explicit ThreadPoolExecutor(int max_workers, std::string_view thread_name_prefix = "worker");
-  ~ThreadPoolExecutor() noexcept(false);
+  ~ThreadPoolExecutor();
   ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
   ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
 

@@ -62,7 +62,9 @@ class TypedFutureState final : public FutureState {
   TypedFutureState(std::string_view name, std::string_view task, std::string_view note, F&& fn)
       : FutureState(name, task, note), fn_(std::forward<F>(fn)) {}
 
-  const T& value() const { return *value_; }
+  decltype(auto) value() const {
+    if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*value_);
+  }
 
  private:
   void invoke() override {

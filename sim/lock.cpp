@@ -26,7 +26,10 @@ bool Lock::acquire(bool blocking, double timeout) {
 }
 
 void Lock::release() {
-  if (runtime_->cancelling()) return;
+  // Also reached from ~scoped_lock, possibly while a cut-off daemon unwinds after
+  // the main thread's objects (this Lock among them) are gone: ask the runtime
+  // whether the execution is over before touching any member.
+  if (Runtime::current().cancelling()) return;
   if (std::uncaught_exceptions() > 0) {
     // An exception is leaving a `with lock:` block: release without a scheduling
     // point, since no fiber switch may happen in the middle of unwinding.
@@ -34,14 +37,15 @@ void Lock::release() {
     owner_ = kNoThread;
     return;
   }
-  runtime_->visible(OpKind::kRelease, id_);
-  if (owner_ == kNoThread) {
-    runtime_->fail(FindingKind::kMisuse,
-                   "release of " + runtime_->object_name(id_) +
-                       ", which is not locked (Python raises RuntimeError: release unlocked lock)");
-  }
+  if (!runtime_->try_visible(OpKind::kRelease, id_)) return;
+  const bool was_locked = owner_ != kNoThread;
   owner_ = kNoThread;
   runtime_->record(OpKind::kRelease, id_);
+  if (!was_locked) {
+    runtime_->end_with(FindingKind::kMisuse,
+                       "release of " + runtime_->object_name(id_) +
+                           ", which is not locked (Python raises RuntimeError: release unlocked lock)");
+  }
 }
 
 bool Lock::ready(ThreadId) const { return owner_ == kNoThread; }

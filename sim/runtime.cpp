@@ -164,6 +164,13 @@ void Runtime::join_thread(ThreadId id) {
   record(OpKind::kJoin, id);
 }
 
+void Runtime::join_at_scope_exit(ThreadId id) noexcept {
+  ThreadState& t = state(id);
+  if (cancelling_ || t.status == Status::kNew || t.status == Status::kFinished) return;
+  if (id == current_ || !try_visible(OpKind::kJoin, id, &t)) return;
+  record(OpKind::kJoin, id);
+}
+
 bool Runtime::ThreadState::ready(ThreadId) const { return status == Status::kFinished; }
 ThreadId Runtime::ThreadState::blocker(ThreadId) const { return id; }
 std::string Runtime::ThreadState::describe_wait(ThreadId) const {
@@ -223,8 +230,8 @@ void Runtime::forget_waitable(const Waitable& object) {
 
 // --- scheduling --------------------------------------------------------------------
 
-void Runtime::visible(OpKind kind, ObjectId object, const Waitable* wait) {
-  if (cancelling_) throw Cancelled{};
+bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
+  if (cancelling_) return false;
   const ThreadId self = current_;
   ThreadState& me = state(self);
   me.status = Status::kParked;
@@ -239,7 +246,7 @@ void Runtime::visible(OpKind kind, ObjectId object, const Waitable* wait) {
   }
   me.status = Status::kRunning;
   me.waiting_on = nullptr;
-  if (cancelling_) throw Cancelled{};
+  return !cancelling_;
 }
 
 ThreadId Runtime::decide() {

@@ -75,7 +75,13 @@ class Runtime {
   // null for operations that are always enabled; otherwise the thread stays parked
   // until `wait->ready()` and the scheduler picks it. Returns when the operation may
   // proceed; throws Cancelled when the execution is over.
-  void visible(OpKind kind, ObjectId object, const Waitable* wait = nullptr);
+  void visible(OpKind kind, ObjectId object, const Waitable* wait = nullptr) {
+    if (!try_visible(kind, object, wait)) throw Cancelled{};
+  }
+  // The same, for code that may run in a destructor (where throwing would terminate):
+  // returns false instead of throwing when the execution is over; the caller must
+  // then return without touching shared state.
+  [[nodiscard]] bool try_visible(OpKind kind, ObjectId object, const Waitable* wait = nullptr);
   // Appends a step to the record (after the operation has happened).
   void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value);
   void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
@@ -88,6 +94,9 @@ class Runtime {
   ThreadId create_thread(std::function<void()> body, std::string_view name, bool daemon);
   void start_thread(ThreadId id);
   void join_thread(ThreadId id);
+  // Joins at a scope exit (a Thread handle or an executor going away): never throws;
+  // returns early if the execution ends meanwhile.
+  void join_at_scope_exit(ThreadId id) noexcept;
   bool is_finished(ThreadId id) const { return threads_[id]->status == Status::kFinished; }
   bool is_started(ThreadId id) const { return threads_[id]->status != Status::kNew; }
   bool is_daemon(ThreadId id) const { return threads_[id]->daemon; }
@@ -103,7 +112,10 @@ class Runtime {
   // other thread can observe the difference; it saves an exception on the common
   // "check at the end of main" path.)
   void end_with(FindingKind kind, std::string message) { fail_silently(kind, std::move(message), current_); }
-  void set_outcome(Outcome outcome) { record_.outcome = std::move(outcome); }
+  // Ignored once the execution is over: nothing after a finding is observed.
+  void set_outcome(Outcome outcome) {
+    if (!cancelling_) record_.outcome = std::move(outcome);
+  }
 
   static constexpr std::size_t kDefaultStackSize =
 #if defined(INTERLEAVE_ASAN)

@@ -12,13 +12,12 @@ Thread::Thread(std::function<void()> target, std::string_view name, bool daemon)
 
 Thread::Thread(Thread&& other) noexcept : id_(std::exchange(other.id_, kNoThread)) {}
 
-Thread::~Thread() noexcept(false) {
+Thread::~Thread() {
   if (id_ == kNoThread) return;
   Runtime& rt = Runtime::current();
-  const bool must_join = rt.current_thread() == kMainThread && !rt.cancelling() &&
-                         std::uncaught_exceptions() == 0 && rt.is_started(id_) &&
-                         !rt.is_daemon(id_) && !rt.is_finished(id_);
-  if (must_join) rt.join_thread(id_);
+  const bool must_join = rt.current_thread() == kMainThread && std::uncaught_exceptions() == 0 &&
+                         !rt.is_daemon(id_);
+  if (must_join) rt.join_at_scope_exit(id_);
 }
 
 void Thread::start() { Runtime::current().start_thread(id_); }

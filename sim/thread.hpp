@@ -17,7 +17,7 @@ class Thread {
  public:
   // `name` empty gives CPython's default "Thread-N".
   explicit Thread(std::function<void()> target, std::string_view name = {}, bool daemon = false);
-  ~Thread() noexcept(false);
+  ~Thread();
   Thread(Thread&& other) noexcept;
   Thread(const Thread&) = delete;
   Thread& operator=(const Thread&) = delete;

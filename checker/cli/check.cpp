@@ -1,0 +1,166 @@
+// `interleave check MODEL [--PARAM VALUE ...]`: explores the model and reports each
+// bug with its explanation, its compact schedule and the command that replays it,
+// then the outcomes and what the search proved. Exit 0 no bug, 1 bug, 3 limit hit.
+//
+// --json prints one object, keys in this order:
+//   {"model", "parameters", "verdict": "bug"|"no-bug"|"limit", "exhaustive",
+//    "executions", "certificate", "strategy", "seed", "outcomes": [{"value", "count"}],
+//    "findings": [{"kind", "message", "explanation", "schedule", "replay", "found_by",
+//                  "execution", "occurrences", "trace_file" (only with --trace-out)}],
+//    "cut_off_daemons": [{"thread", "doing"}]}
+#include "checker/cli/commands.hpp"
+#include "checker/report.hpp"
+#include "checker/schedule.hpp"
+#include "checker/trace_file.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace checker::cli {
+
+namespace {
+
+struct CheckArgs {
+  ExploreArgs explore;
+  bool keep_going = false;
+  std::string trace_out;
+};
+
+// Bug 1 goes to FILE, bug k > 1 (with --keep-going) to FILE's stem + "-k" + extension.
+std::string trace_path(const std::string& base, std::size_t index) {
+  if (index == 0) return base;
+  const std::filesystem::path path(base);
+  std::filesystem::path numbered = path.parent_path();
+  numbered /= path.stem().string() + "-" + std::to_string(index + 1) + path.extension().string();
+  return numbered.string();
+}
+
+struct Report {
+  const sim::ModelInstance& model;
+  const ExploreOptions& options;
+  const CheckArgs& args;
+  const ExploreResult& result;
+  std::vector<std::string> schedules;    // per bug
+  std::vector<std::string> trace_files;  // per bug, empty without --trace-out
+};
+
+std::string verdict(const ExploreResult& result) {
+  if (!result.bugs.empty()) return "bug";
+  return result.limit_hit ? "limit" : "no-bug";
+}
+
+void print_json_report(const Report& r) {
+  nlohmann::ordered_json doc;
+  doc["model"] = r.model.name;
+  doc["parameters"] = params_json(r.model);
+  doc["verdict"] = verdict(r.result);
+  doc["exhaustive"] = r.result.exhaustive;
+  doc["executions"] = r.result.executions;
+  doc["certificate"] = r.result.certificate;
+  doc["strategy"] = r.args.explore.strategy;
+  doc["seed"] = r.options.seed;
+  doc["outcomes"] = outcomes_json(r.result);
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < r.result.bugs.size(); ++i) {
+    const FoundBug& bug = r.result.bugs[i];
+    nlohmann::ordered_json f;
+    f["kind"] = std::string(sim::finding_kind_name(bug.trace.finding->kind));
+    f["message"] = bug.trace.finding->message;
+    f["explanation"] = explain_finding(bug.trace);
+    f["schedule"] = r.schedules[i];
+    f["replay"] = replay_command(r.schedules[i], r.options.max_steps);
+    f["found_by"] = bug.strategy;
+    f["execution"] = bug.execution;
+    f["occurrences"] = bug.occurrences;
+    if (!r.trace_files.empty()) f["trace_file"] = r.trace_files[i];
+    findings.push_back(std::move(f));
+  }
+  doc["findings"] = std::move(findings);
+  nlohmann::ordered_json daemons = nlohmann::ordered_json::array();
+  if (const auto& example = r.result.cut_off_example) {
+    for (const sim::CutOffDaemon& d : example->cut_off_daemons) {
+      nlohmann::ordered_json entry;
+      entry["thread"] = d.thread < example->thread_names.size() ? example->thread_names[d.thread] : "?";
+      entry["doing"] = d.doing;
+      daemons.push_back(std::move(entry));
+    }
+  }
+  doc["cut_off_daemons"] = std::move(daemons);
+  print_json(doc);
+}
+
+void print_text_report(const Report& r) {
+  std::ostream& out = std::cout;
+  out << "model: " << model_line(r.model) << '\n';
+  const std::size_t n = r.result.bugs.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const FoundBug& bug = r.result.bugs[i];
+    const std::string label =
+        n == 1 ? std::string("bug: ") : "bug " + std::to_string(i + 1) + " of " + std::to_string(n) + ": ";
+    out << '\n' << label << finding_headline(bug.trace) << '\n';
+    out << indent(explain_finding(bug.trace), "  ") << '\n';
+    out << "  found by " << bug.strategy << " in execution " << with_commas(bug.execution);
+    if (bug.occurrences > 1) out << " (" << with_commas(bug.occurrences) << " executions ended this way)";
+    out << '\n';
+    out << "  schedule: " << r.schedules[i] << '\n';
+    out << "  replay it: " << replay_command(r.schedules[i], r.options.max_steps) << '\n';
+    if (!r.trace_files.empty()) out << "  trace written to " << r.trace_files[i] << '\n';
+  }
+  if (r.result.cut_off_example) {
+    const std::string note = explain_cut_off(*r.result.cut_off_example);
+    if (!note.empty()) out << '\n' << indent(note, "") << '\n';
+  }
+  if (n == 0 && !r.args.trace_out.empty()) out << "\nno bug, so no trace was written\n";
+  out << '\n';
+  print_outcomes(out, r.result);
+  out << "certificate: " << r.result.certificate << '\n';
+  out << "executions: " << with_commas(r.result.executions) << '\n';
+}
+
+int run_check(const CheckArgs& args, const std::vector<std::string>& extras) {
+  const sim::ModelInstance model = instantiate_from_args(args.explore.model, extras);
+  ExploreOptions options = to_explore_options(args.explore);
+  options.stop_at_first_bug = !args.keep_going;
+  arm_watchdog(args.explore.timeout);
+
+  const ExploreResult result = explore(model, options);
+  Report report{model, options, args, result, {}, {}};
+  for (std::size_t i = 0; i < result.bugs.size(); ++i) {
+    report.schedules.push_back(encode_schedule(model, result.bugs[i].trace.choices));
+    if (!args.trace_out.empty()) {
+      report.trace_files.push_back(trace_path(args.trace_out, i));
+      write_trace_file(report.trace_files.back(), model, result.bugs[i], options.seed, options.max_steps);
+    }
+  }
+  if (args.explore.json) {
+    print_json_report(report);
+  } else {
+    print_text_report(report);
+  }
+  if (!result.bugs.empty()) return kExitBug;
+  return result.limit_hit ? kExitLimit : kExitOk;
+}
+
+}  // namespace
+
+Command add_check_command(CLI::App& app) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "check", "explore a model's interleavings and report deadlocks, failed checks and other bugs");
+  add_explore_options(*sub, args->explore, "default");
+  sub->add_flag("--keep-going", args->keep_going, "do not stop at the first bug: report every distinct bug");
+  sub->add_option("--trace-out", args->trace_out, "write the bug's JSON trace here (bug k > 1: FILE-k)")
+      ->type_name("FILE");
+  sub->footer(
+      "Model parameters follow the model name: --NAME VALUE, or --NAME alone for a switch\n"
+      "(`interleave list` shows each model's parameters).\n\n"
+      "Exit status: 0 no bug, 1 bug found, 2 usage or input error, 3 execution limit hit.\n\n"
+      "Examples:\n"
+      "  interleave check philosophers --n 3\n"
+      "  interleave check counter --threads 2 --iters 2 --locked\n"
+      "  interleave check executor-deadlock --trace-out deadlock.json --json");
+  return {sub, [args, sub] { return run_check(*args, sub->remaining()); }};
+}
+
+}  // namespace checker::cli

@@ -1,0 +1,165 @@
+// The options `check` and `outcomes` share, their validation, the model parameters
+// parsed from the arguments CLI11 leaves over, and the --timeout watchdog.
+#include "checker/cli/common.hpp"
+#include "checker/schedule.hpp"
+#include "models/registry.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+#include <unistd.h>
+
+namespace checker::cli {
+
+namespace {
+
+// Scheduling points per execution: the same cap as a schedule's length.
+constexpr std::uint64_t kMaxStepsCap = kMaxScheduleChoices;
+constexpr std::uint64_t kMaxTimeout = 7 * 24 * 3600;
+
+}  // namespace
+
+std::uint64_t parse_number(const std::string& option, const std::string& text, std::uint64_t min,
+                           std::uint64_t max) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ptr != end || error == std::errc::invalid_argument) {
+    throw InputError(option + " expects a non-negative integer, got '" + text + "'");
+  }
+  if (error == std::errc::result_out_of_range || value < min || value > max) {
+    throw InputError(option + (max == UINT64_MAX ? " must be at least " + with_commas(min)
+                                                 : " must be between " + with_commas(min) + " and " +
+                                                       with_commas(max)) +
+                     ", got " + text);
+  }
+  return value;
+}
+
+void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& default_strategy) {
+  const ExploreOptions defaults;
+  args.strategy = default_strategy;
+  args.max_executions = std::to_string(defaults.max_executions);
+  args.max_steps = std::to_string(defaults.max_steps);
+  args.random_executions = std::to_string(defaults.random_executions);
+  app.allow_extras();
+  app.add_option("MODEL", args.model, "the model to explore (see `interleave list`)")->required();
+  app.add_option("--strategy", args.strategy,
+                 "default: random executions, then exhaustive DFS; dfs: DFS only; random: random only")
+      ->check(CLI::IsMember({"default", "dfs", "random"}))
+      ->capture_default_str();
+  app.add_option("--seed", args.seed, "seed of the random executions")->type_name("N")->capture_default_str();
+  app.add_option("--max-executions", args.max_executions, "stop after this many executions in all")
+      ->type_name("N")->capture_default_str();
+  app.add_option("--max-steps", args.max_steps,
+                 "scheduling points per execution before it counts as a livelock")
+      ->type_name("N")->capture_default_str();
+  app.add_option("--random-executions", args.random_executions,
+                 "random executions of the default and random strategies")
+      ->type_name("N")->capture_default_str();
+  app.add_option("--timeout", args.timeout,
+                 "give up after this many seconds of wall time (exit 4); guards against a model "
+                 "looping in plain C++ without any visible operation")
+      ->type_name("SECONDS");
+  app.add_flag("--json", args.json, "print one JSON object instead of text");
+}
+
+ExploreOptions to_explore_options(const ExploreArgs& args) {
+  ExploreOptions options;
+  if (args.strategy == "dfs") {
+    options.strategy = StrategyKind::kDfs;
+  } else if (args.strategy == "random") {
+    options.strategy = StrategyKind::kRandom;
+  } else {
+    options.strategy = StrategyKind::kDefault;
+  }
+  options.seed = parse_number("--seed", args.seed, 0, UINT64_MAX);
+  options.max_executions = parse_number("--max-executions", args.max_executions, 1, UINT64_MAX);
+  options.max_steps =
+      static_cast<std::uint32_t>(parse_number("--max-steps", args.max_steps, 1, kMaxStepsCap));
+  options.random_executions = parse_number("--random-executions", args.random_executions, 0, UINT64_MAX);
+  return options;
+}
+
+sim::ModelInstance instantiate_from_args(const std::string& model, const std::vector<std::string>& extras) {
+  const models::ModelSpec* spec = nullptr;
+  try {
+    spec = &models::find_model(model);
+  } catch (const models::ModelError&) {
+    for (const std::string& word : extras) {  // `check --threads 2 counter`: MODEL became "2"
+      for (const models::ModelSpec& known : models::all_models()) {
+        if (word == known.name) {
+          throw InputError("give the model name before its parameters, e.g. `interleave check " +
+                           known.name + " --PARAM VALUE` ('" + model + "' is not a model)");
+        }
+      }
+    }
+    throw;
+  }
+
+  std::vector<std::pair<std::string, std::string>> given;
+  for (std::size_t i = 0; i < extras.size(); ++i) {
+    const std::string& word = extras[i];
+    if (!word.starts_with("--") || word.size() == 2) {
+      throw InputError("unexpected argument '" + word + "' (model parameters are given as --NAME VALUE; " +
+                       "`interleave list` shows them)");
+    }
+    const std::size_t equals = word.find('=');
+    const std::string name = word.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+    const models::ParamSpec* param = nullptr;
+    for (const models::ParamSpec& p : spec->params) {
+      if (p.name == name) param = &p;
+    }
+    std::string value;
+    if (param == nullptr) {
+      value = "0";  // models::instantiate reports the unknown parameter and lists the known ones
+    } else if (equals != std::string::npos) {
+      value = word.substr(equals + 1);
+    } else if (param->is_flag) {
+      value = "true";
+    } else if (i + 1 < extras.size()) {
+      value = extras[++i];
+    } else {
+      throw InputError("parameter --" + name + " of model " + model + " needs a value");
+    }
+    for (const auto& [seen, ignored] : given) {
+      if (seen == name) throw InputError("parameter --" + name + " is given twice");
+    }
+    given.emplace_back(name, std::move(value));
+    if (param == nullptr) break;
+  }
+  return models::instantiate(model, given);
+}
+
+namespace {
+
+char watchdog_message[256];
+std::size_t watchdog_length = 0;
+
+void on_watchdog(int) {
+  // Only async-signal-safe calls here.
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, watchdog_message, watchdog_length);
+  ::_exit(kExitTimeout);
+}
+
+}  // namespace
+
+void arm_watchdog(const std::string& timeout_text) {
+  if (timeout_text.empty()) return;
+  const std::uint64_t seconds = parse_number("--timeout", timeout_text, 0, kMaxTimeout);
+  if (seconds == 0) return;
+  const std::string message = "interleave: error: timed out after " + std::to_string(seconds) +
+                              " s (--timeout): the search had not finished, or a model thread "
+                              "loops without any visible operation\n";
+  watchdog_length = std::min(message.size(), sizeof watchdog_message);
+  std::memcpy(watchdog_message, message.data(), watchdog_length);
+  struct sigaction action {};
+  action.sa_handler = on_watchdog;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGALRM, &action, nullptr);
+  ::alarm(static_cast<unsigned>(seconds));
+}
+
+}  // namespace checker::cli

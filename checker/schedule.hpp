@@ -1,0 +1,54 @@
+// The compact one-line schedule: a model, its parameters and the thread chosen at
+// every scheduling point, in a form that can be pasted on a command line or into a
+// test. Format `MODEL:PARAMS:CHOICES`, e.g.
+//
+//   philosophers:n=5,meals=1,ordered=false:0x4.1.2x3.1x2
+//
+// PARAMS are the instance's parameters in declared order, `name=value` joined by `,`
+// (empty for a model without parameters); CHOICES are the chosen thread ids,
+// run-length encoded (`TxN`: thread T, N times in a row; plain `T` when N = 1) and
+// joined by `.` (empty when the execution had no scheduling point). Also owns
+// InputError, the exception for every malformed input the user gives the checker
+// (schedules, trace files).
+#pragma once
+
+#include "sim/ids.hpp"
+#include "sim/model_instance.hpp"
+
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace checker {
+
+// Malformed input from the user (a schedule string, a trace file): the message is
+// one line saying what is wrong and where, ready to print after "error: ".
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A parsed schedule can hold at most this many choices: a guard against absurd run
+// lengths (`0x99999999999`) exhausting memory.
+inline constexpr std::size_t kMaxScheduleChoices = 10'000'000;
+
+struct ParsedSchedule {
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> params;  // in the order written
+  std::vector<sim::ThreadId> choices;
+};
+
+// The compact string of `choices` run against `model`. Parameter names and values
+// must not contain `:`, `,`, `=` or whitespace (the registry's never do).
+std::string encode_schedule(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices);
+
+// Parses a compact schedule; surrounding whitespace is ignored. Throws InputError
+// ("malformed schedule: ... at character N", N 1-based in `text`) on any malformed
+// input. Checks the syntax only: whether the model and parameters exist is for
+// models::instantiate, whether the choices fit the model is for replay.
+ParsedSchedule parse_schedule(std::string_view text);
+
+}  // namespace checker

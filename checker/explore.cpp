@@ -34,9 +34,11 @@ class Collector {
  public:
   explicit Collector(bool stop_at_first_bug) : stop_at_first_bug_(stop_at_first_bug) {}
 
-  // Returns false when the search should stop.
-  bool add(const sim::ExecutionRecord& record, const Strategy& strategy, std::uint64_t execution) {
-    if (record.outcome) ++outcomes_[*record.outcome];
+  // Returns false when the search should stop. DFS runs every schedule once, so its
+  // outcome counts are kept apart from those of random executions.
+  bool add(const sim::ExecutionRecord& record, const Strategy& strategy, bool from_dfs) {
+    ++result_.executions;
+    if (record.outcome) ++(from_dfs ? dfs_outcomes_ : random_outcomes_)[*record.outcome];
     if (!record.cut_off_daemons.empty() && !result_.cut_off_example) {
       result_.cut_off_example = to_trace(record);
     }
@@ -48,42 +50,50 @@ class Collector {
         return !stop_at_first_bug_;
       }
     }
-    result_.bugs.push_back({to_trace(record), strategy.describe(), execution, 1});
+    result_.bugs.push_back({to_trace(record), strategy.describe(), result_.executions, 1});
     return !stop_at_first_bug_;
   }
 
-  void forget_outcomes() { outcomes_.clear(); }
   ExploreResult& result() { return result_; }
 
+  // Exhaustive results count each schedule once; otherwise every execution counts.
   ExploreResult finish() {
-    for (auto& [value, count] : outcomes_) result_.outcomes.push_back({value, count});
+    if (!result_.exhaustive) {
+      for (const auto& [value, count] : random_outcomes_) dfs_outcomes_[value] += count;
+    }
+    for (const auto& [value, count] : dfs_outcomes_) result_.outcomes.push_back({value, count});
     return std::move(result_);
   }
 
  private:
   bool stop_at_first_bug_;
   ExploreResult result_;
-  std::map<sim::Outcome, std::uint64_t> outcomes_;
+  std::map<sim::Outcome, std::uint64_t> dfs_outcomes_;
+  std::map<sim::Outcome, std::uint64_t> random_outcomes_;
 };
 
-enum class PhaseEnd { kDone, kStopped, kLimit };
+enum class PhaseEnd { kDone, kStopped, kBudget, kLimit };
 
-// Runs `strategy` until it is done, the collector says stop, or the budget is spent.
+// Runs `strategy` until it is done, the collector says stop, `budget` executions of
+// this phase have run, or the overall limit is reached. `prepared` says the strategy
+// already has its next execution lined up (a phase that stopped on its budget leaves
+// it so, since asking for the next execution is what reveals that none is left).
 PhaseEnd run_phase(sim::Runtime& runtime, const sim::ModelInstance& model, Strategy& strategy,
+                   bool is_dfs, std::uint64_t budget, bool& prepared,
                    const ExploreOptions& options, Collector& collector) {
-  ExploreResult& result = collector.result();
-  while (true) {
-    if (!strategy.next_execution()) return PhaseEnd::kDone;
-    if (result.executions == options.max_executions) return PhaseEnd::kLimit;
+  for (std::uint64_t ran = 0;; ++ran) {
+    if (!std::exchange(prepared, true) && !strategy.next_execution()) return PhaseEnd::kDone;
+    if (collector.result().executions == options.max_executions) return PhaseEnd::kLimit;
+    if (ran == budget) return PhaseEnd::kBudget;
+    prepared = false;
     const sim::ExecutionRecord& record = runtime.run(model.main, strategy, {options.max_steps});
-    ++result.executions;
     if (record.abandoned) {
       throw std::runtime_error(
           "model '" + model.name +
           "' is not deterministic: replaying a schedule prefix gave a different set of runnable "
           "threads (models may not use real time, real I/O or unseeded randomness)");
     }
-    if (!collector.add(record, strategy, result.executions)) return PhaseEnd::kStopped;
+    if (!collector.add(record, strategy, is_dfs)) return PhaseEnd::kStopped;
   }
 }
 
@@ -91,58 +101,119 @@ std::string plural(std::uint64_t n, const char* word) {
   return with_commas(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// One exploration: the phases of the chosen strategy and the certificate they earn.
+class Exploration {
+ public:
+  Exploration(const sim::ModelInstance& model, const ExploreOptions& options)
+      : model_(model), options_(options), collector_(options.stop_at_first_bug),
+        random_(options.seed, options.random_executions) {}
+
+  ExploreResult run() {
+    switch (options_.strategy) {
+      case StrategyKind::kDfs:
+        finish_dfs(run_dfs(kUnbounded));
+        break;
+      case StrategyKind::kRandom:
+        finish_random(run_random());
+        break;
+      case StrategyKind::kDefault: {
+        const PhaseEnd probe = run_dfs(options_.dfs_probe_executions);
+        if (probe != PhaseEnd::kBudget) {
+          finish_dfs(probe);
+          break;
+        }
+        const PhaseEnd random = run_random();
+        if (random != PhaseEnd::kDone) {
+          finish_random(random);
+          break;
+        }
+        finish_dfs(run_dfs(kUnbounded));
+        break;
+      }
+    }
+    return collector_.finish();
+  }
+
+ private:
+  static constexpr std::uint64_t kUnbounded = UINT64_MAX;
+
+  PhaseEnd run_dfs(std::uint64_t budget) {
+    const std::uint64_t before = collector_.result().executions;
+    const PhaseEnd end = run_phase(runtime_, model_, dfs_, true, budget, dfs_prepared_, options_, collector_);
+    dfs_runs_ += collector_.result().executions - before;
+    return end;
+  }
+
+  PhaseEnd run_random() {
+    const std::uint64_t before = collector_.result().executions;
+    bool prepared = false;
+    const PhaseEnd end = run_phase(runtime_, model_, random_, false, kUnbounded, prepared, options_, collector_);
+    random_runs_ = collector_.result().executions - before;
+    return end;
+  }
+
+  std::string random_text() const {
+    return plural(random_runs_, "random execution") + " (seed " + std::to_string(options_.seed) + ")";
+  }
+  std::string dfs_text() const { return plural(dfs_runs_, "DFS execution"); }
+  // What the other phase did, if anything, as a trailing clause.
+  std::string besides_random() const { return random_runs_ == 0 ? "" : ", besides " + random_text(); }
+  std::string after_dfs() const { return dfs_runs_ == 0 ? "" : ", after " + dfs_text(); }
+
+  void finish_dfs(PhaseEnd end) {
+    ExploreResult& result = collector_.result();
+    switch (end) {
+      case PhaseEnd::kDone:
+        result.exhaustive = true;
+        result.certificate = "exhaustive: all " + plural(dfs_runs_, "schedule") + " explored (DFS)" + besides_random();
+        break;
+      case PhaseEnd::kStopped:
+        result.certificate = "stopped at the first bug, found by DFS execution " +
+                             with_commas(dfs_runs_) + besides_random();
+        break;
+      case PhaseEnd::kLimit:
+      case PhaseEnd::kBudget:
+        result.limit_hit = true;
+        result.certificate = "stopped at the " + with_commas(options_.max_executions) +
+                             "-execution limit (" + dfs_text() + besides_random() + "): not exhaustive";
+        break;
+    }
+  }
+
+  void finish_random(PhaseEnd end) {
+    ExploreResult& result = collector_.result();
+    switch (end) {
+      case PhaseEnd::kDone:
+        result.certificate = random_text() + after_dfs() + ": not exhaustive";
+        break;
+      case PhaseEnd::kStopped:
+        result.certificate = "stopped at the first bug, found by random execution " +
+                             with_commas(random_runs_) + " (seed " + std::to_string(options_.seed) + ")" + after_dfs();
+        break;
+      case PhaseEnd::kLimit:
+      case PhaseEnd::kBudget:
+        result.limit_hit = true;
+        result.certificate = "stopped at the " + with_commas(options_.max_executions) +
+                             "-execution limit (" + random_text() + after_dfs() + "): not exhaustive";
+        break;
+    }
+  }
+
+  const sim::ModelInstance& model_;
+  const ExploreOptions& options_;
+  Collector collector_;
+  sim::Runtime runtime_;
+  DfsStrategy dfs_;
+  RandomStrategy random_;
+  bool dfs_prepared_ = false;
+  std::uint64_t dfs_runs_ = 0;
+  std::uint64_t random_runs_ = 0;
+};
+
 }  // namespace
 
 ExploreResult explore(const sim::ModelInstance& model, const ExploreOptions& options) {
-  sim::Runtime runtime;
-  Collector collector(options.stop_at_first_bug);
-  ExploreResult& result = collector.result();
-  std::string done_before;  // what an earlier phase did, for the certificate
-
-  if (options.strategy != StrategyKind::kDfs) {
-    RandomStrategy random(options.seed, options.random_executions);
-    const PhaseEnd end = run_phase(runtime, model, random, options, collector);
-    const std::string what = plural(result.executions, "random execution") + " (seed " +
-                             std::to_string(options.seed) + ")";
-    if (end == PhaseEnd::kStopped) {
-      result.certificate = "stopped at the first bug, found by execution " +
-                           with_commas(result.executions) + " of " + what;
-      return collector.finish();
-    }
-    if (end == PhaseEnd::kLimit) {
-      result.limit_hit = true;
-      result.certificate = "stopped at the " + with_commas(options.max_executions) +
-                           "-execution limit: " + what + ", not exhaustive";
-      return collector.finish();
-    }
-    if (options.strategy == StrategyKind::kRandom) {
-      result.certificate = what + ": not exhaustive";
-      return collector.finish();
-    }
-    done_before = ", after " + what;
-    collector.forget_outcomes();  // DFS counts every schedule once; random runs would double-count
-  }
-
-  const std::uint64_t before = result.executions;
-  DfsStrategy dfs;
-  const PhaseEnd end = run_phase(runtime, model, dfs, options, collector);
-  const std::uint64_t dfs_runs = result.executions - before;
-  switch (end) {
-    case PhaseEnd::kDone:
-      result.exhaustive = true;
-      result.certificate = "exhaustive: all " + plural(dfs_runs, "schedule") + " explored (DFS)" + done_before;
-      break;
-    case PhaseEnd::kStopped:
-      result.certificate = "stopped at the first bug, found by DFS execution " + with_commas(dfs_runs) + done_before;
-      break;
-    case PhaseEnd::kLimit:
-      result.limit_hit = true;
-      result.certificate = "stopped at the " + with_commas(options.max_executions) +
-                           "-execution limit (" + plural(dfs_runs, "DFS execution") + done_before +
-                           "): not exhaustive";
-      break;
-  }
-  return collector.finish();
+  return Exploration(model, options).run();
 }
 
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,

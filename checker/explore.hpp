@@ -15,7 +15,9 @@
 namespace checker {
 
 enum class StrategyKind {
-  kDefault,  // seeded random executions first (fast on deep bugs), then exhaustive DFS
+  // A short DFS probe (answers small models exactly), then seeded random executions
+  // (fast on deep bugs DFS reaches late), then DFS resumes where the probe stopped.
+  kDefault,
   kDfs,
   kRandom,
 };
@@ -24,7 +26,8 @@ struct ExploreOptions {
   StrategyKind strategy = StrategyKind::kDefault;
   std::uint64_t seed = 1;
   std::uint64_t max_executions = 1'000'000;  // over all phases
-  std::uint64_t random_executions = 2'000;   // the random phase of kDefault; all of kRandom
+  std::uint64_t dfs_probe_executions = 1'000;  // the first phase of kDefault
+  std::uint64_t random_executions = 2'000;     // the random phase of kDefault; all of kRandom
   std::uint32_t max_steps = 10'000;          // scheduling points per execution
   bool stop_at_first_bug = true;
 };

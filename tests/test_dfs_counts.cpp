@@ -141,20 +141,31 @@ TEST_CASE("a budget of exactly the number of schedules is still exhaustive") {
   CHECK_FALSE(result.limit_hit);
 }
 
-TEST_CASE("default strategy: the random phase, then every schedule once") {
+TEST_CASE("default strategy: a model within the DFS probe is answered exactly by DFS alone") {
   checker::ExploreOptions options;
-  options.strategy = checker::StrategyKind::kDefault;
   options.stop_at_first_bug = false;
-  options.random_executions = 50;
   const std::uint64_t all = test::multinomial(counter_parts(2, 2));
+  REQUIRE(all < options.dfs_probe_executions);
   const checker::ExploreResult result = checker::explore(test::counter(2, 2), options);
   CHECK(result.exhaustive);
-  CHECK(result.executions == options.random_executions + all);
-  // Outcome counts come from the DFS phase only: one per schedule.
-  const checker::ExploreResult dfs = checker::explore(test::counter(2, 2), test::dfs_all());
+  CHECK(result.executions == all);
+  CHECK(result.certificate == "exhaustive: all " + checker::with_commas(all) + " schedules explored (DFS)");
+}
+
+TEST_CASE("default strategy: DFS probe, random phase, then DFS resumes where the probe stopped") {
+  checker::ExploreOptions options;
+  options.stop_at_first_bug = false;
+  options.dfs_probe_executions = 100;
+  options.random_executions = 50;
+  const std::uint64_t all = test::multinomial(counter_parts(3, 2));
+  const checker::ExploreResult result = checker::explore(test::counter(3, 2), options);
+  CHECK(result.exhaustive);
+  CHECK(result.executions == options.random_executions + all);  // no schedule run twice by DFS
+  // Outcome counts come from DFS only: one per schedule.
+  const checker::ExploreResult dfs = checker::explore(test::counter(3, 2), test::dfs_all());
   CHECK(test::int_outcome_counts(result) == test::int_outcome_counts(dfs));
   CHECK(result.certificate == "exhaustive: all " + checker::with_commas(all) +
-                                  " schedules explored (DFS), after " +
+                                  " schedules explored (DFS), besides " +
                                   checker::with_commas(options.random_executions) +
                                   " random executions (seed " + std::to_string(options.seed) + ")");
 }

@@ -103,6 +103,39 @@ std::string deadlock_explanation(const Trace& trace) {
   return text;
 }
 
+// Stores that overwrote another thread's store their writer never read: the classic
+// lost update ("T loaded x, U stored x, then T stored x over it").
+std::string lost_update_notes(const Trace& trace) {
+  struct LastAccess {
+    std::size_t step = 0;  // 1-based row in the column view; 0 = none
+    std::int64_t value = 0;
+  };
+  std::map<std::pair<sim::ObjectId, sim::ThreadId>, LastAccess> last_load;
+  std::map<sim::ObjectId, std::pair<sim::ThreadId, LastAccess>> last_store;
+  std::string notes;
+  int shown = 0;
+  for (std::size_t i = 0; i < trace.events.size(); ++i) {
+    const sim::Event& e = trace.events[i];
+    const LastAccess here{i + 1, e.value};
+    if (e.kind == sim::OpKind::kLoad) last_load[{e.object, e.thread}] = here;
+    if (e.kind != sim::OpKind::kStore) continue;
+    const auto load = last_load.find({e.object, e.thread});
+    const auto store = last_store.find(e.object);
+    if (load != last_load.end() && store != last_store.end() && store->second.first != e.thread &&
+        store->second.second.step > load->second.step && shown++ < 3) {
+      const std::string& x = trace.object_names[e.object];
+      notes += fmt::format(
+          "  Lost update: {} loaded {} = {} (step {}), {} then stored {} = {} (step {}), and {} "
+          "stored {} = {} (step {}) over it, never having seen that write.\n",
+          thread_name(trace, e.thread), x, load->second.value, load->second.step,
+          thread_name(trace, store->second.first), x, store->second.second.value,
+          store->second.second.step, thread_name(trace, e.thread), x, e.value, i + 1);
+    }
+    last_store[e.object] = {e.thread, here};
+  }
+  return notes;
+}
+
 std::string event_text(const Trace& trace, const sim::Event& e) {
   const std::string object = object_label(trace, e.kind, e.object);
   std::string text(sim::op_name(e.kind));
@@ -156,7 +189,7 @@ std::string explain_finding(const Trace& trace) {
     case sim::FindingKind::kDeadlock:
       return deadlock_explanation(trace);
     case sim::FindingKind::kAssertion:
-      return "Assertion failed in " + who + ": " + f.message + ".\n";
+      return "Assertion failed in " + who + ": " + f.message + ".\n" + lost_update_notes(trace);
     case sim::FindingKind::kUncaughtException:
       return who + " raised an exception that nothing caught: " + f.message + ".\n";
     case sim::FindingKind::kStepBound:

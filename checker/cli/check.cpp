@@ -90,6 +90,9 @@ void print_json_report(const Report& r) {
   print_json(doc);
 }
 
+// Longer interleavings are left to `interleave replay`, which always shows them.
+constexpr std::size_t kMaxEventsShown = 40;
+
 void print_text_report(const Report& r) {
   std::ostream& out = std::cout;
   out << "model: " << model_line(r.model) << '\n';
@@ -100,6 +103,9 @@ void print_text_report(const Report& r) {
         n == 1 ? std::string("bug: ") : "bug " + std::to_string(i + 1) + " of " + std::to_string(n) + ": ";
     out << '\n' << label << finding_headline(bug.trace) << '\n';
     out << indent(explain_finding(bug.trace), "  ") << '\n';
+    if (bug.trace.events.size() <= kMaxEventsShown) {
+      out << "  the interleaving (one column per thread):\n" << indent(render_columns(bug.trace), "  ") << '\n';
+    }
     out << "  found by " << bug.strategy << " in execution " << with_commas(bug.execution);
     if (bug.occurrences > 1) out << " (" << with_commas(bug.occurrences) << " executions ended this way)";
     out << '\n';

@@ -47,7 +47,7 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
   app.allow_extras();
   app.add_option("MODEL", args.model, "the model to explore (see `interleave list`)")->required();
   app.add_option("--strategy", args.strategy,
-                 "default: random executions, then exhaustive DFS; dfs: DFS only; random: random only")
+                 "default: 1,000 DFS executions (small models end here, exactly), then random executions, then DFS to the end; dfs: DFS only; random: random only")
       ->check(CLI::IsMember({"default", "dfs", "random"}))
       ->capture_default_str();
   app.add_option("--seed", args.seed, "seed of the random executions")->type_name("N")->capture_default_str();

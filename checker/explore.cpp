@@ -22,9 +22,9 @@ std::string with_commas(std::uint64_t number) {
 }
 
 Trace to_trace(const sim::ExecutionRecord& record) {
-  return Trace{record.choices,      record.reasons,      record.events,
-               record.thread_names, record.object_names, record.outcome,
-               record.finding,      record.cut_off_daemons};
+  return Trace{record.choices,         record.reasons, record.draws,   record.events,
+               record.thread_names,    record.object_names, record.outcome, record.finding,
+               record.cut_off_daemons, record.output, record.duration};
 }
 
 namespace {
@@ -86,7 +86,8 @@ PhaseEnd run_phase(sim::Runtime& runtime, const sim::ModelInstance& model, Strat
     if (collector.result().executions == options.max_executions) return PhaseEnd::kLimit;
     if (ran == budget) return PhaseEnd::kBudget;
     prepared = false;
-    const sim::ExecutionRecord& record = runtime.run(model.main, strategy, {options.max_steps});
+    const sim::ExecutionRecord& record =
+        runtime.run(model.main, strategy, {options.max_steps, options.ignore_time});
     if (record.abandoned) {
       throw std::runtime_error(
           "model '" + model.name +
@@ -217,16 +218,20 @@ ExploreResult explore(const sim::ModelInstance& model, const ExploreOptions& opt
 }
 
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,
-                    std::uint32_t max_steps) {
+                    const ReplayOptions& options) {
   sim::Runtime runtime;
-  ReplayStrategy strategy({choices.begin(), choices.end()});
+  ReplayStrategy strategy({choices.begin(), choices.end()}, options.draws);
   strategy.next_execution();
-  const sim::ExecutionRecord& record = runtime.run(model.main, strategy, {max_steps});
+  const sim::ExecutionRecord& record =
+      runtime.run(model.main, strategy, {options.max_steps, options.ignore_time});
   ReplayResult result{to_trace(record), std::nullopt};
   const auto name = [&](sim::ThreadId id) {
     return id < record.thread_names.size() ? record.thread_names[id] : "thread " + std::to_string(id);
   };
-  if (const auto& d = strategy.divergence()) {
+  if (const auto& d = strategy.divergence(); d && d->at_draw) {
+    result.divergence = "random() draw " + std::to_string(d->step + 1) +
+                        " is missing from the recorded draws, or out of range";
+  } else if (d) {
     std::string runnable;
     for (sim::ThreadId id : d->enabled) runnable += (runnable.empty() ? "" : ", ") + name(id);
     result.divergence =
@@ -235,6 +240,9 @@ ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::Thread
                   " steps, but the execution goes on (runnable: " + runnable + ")"
             : "at step " + std::to_string(d->step + 1) + " the schedule runs " + name(d->expected) +
                   ", which cannot run now (runnable: " + runnable + ")";
+  } else if (record.draws.size() < options.draws.size()) {
+    result.divergence = "the execution made " + std::to_string(record.draws.size()) +
+                        " random() draws, but " + std::to_string(options.draws.size()) + " were recorded";
   } else if (record.choices.size() < choices.size()) {
     result.divergence = "the execution ended after " + std::to_string(record.choices.size()) +
                         " steps, but the schedule has " + std::to_string(choices.size());

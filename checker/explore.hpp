@@ -29,6 +29,7 @@ struct ExploreOptions {
   std::uint64_t dfs_probe_executions = 1'000;  // the first phase of kDefault
   std::uint64_t random_executions = 2'000;     // the random phase of kDefault; all of kRandom
   std::uint32_t max_steps = 10'000;          // scheduling points per execution
+  bool ignore_time = false;                  // see sim::RunOptions
   bool stop_at_first_bug = true;
 };
 
@@ -36,12 +37,15 @@ struct ExploreOptions {
 struct Trace {
   std::vector<sim::ThreadId> choices;
   std::vector<sim::SwitchReason> reasons;
+  std::vector<std::uint64_t> draws;
   std::vector<sim::Event> events;
   std::vector<std::string> thread_names;
   std::vector<std::string> object_names;
   std::optional<sim::Outcome> outcome;
   std::optional<sim::Finding> finding;
   std::vector<sim::CutOffDaemon> cut_off_daemons;
+  std::vector<sim::OutputLine> output;
+  sim::Nanos duration = 0;
 };
 
 Trace to_trace(const sim::ExecutionRecord& record);
@@ -77,8 +81,15 @@ struct ReplayResult {
   std::optional<std::string> divergence;  // where the execution left the schedule
 };
 
+// How to rerun a recorded execution: the run options it had and its random draws.
+struct ReplayOptions {
+  std::uint32_t max_steps = ExploreOptions{}.max_steps;
+  bool ignore_time = false;
+  std::vector<std::uint64_t> draws;
+};
+
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,
-                    std::uint32_t max_steps = ExploreOptions{}.max_steps);
+                    const ReplayOptions& options = {});
 
 // "34650" -> "34,650", for certificates and reports.
 std::string with_commas(std::uint64_t number);

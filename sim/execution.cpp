@@ -18,12 +18,15 @@ void ExecutionRecord::clear() {
   events.clear();
   choices.clear();
   reasons.clear();
+  draws.clear();
   thread_names.clear();
   object_names.clear();
   outcome.reset();
   finding.reset();
   cut_off_daemons.clear();
+  output.clear();
   abandoned = false;
+  duration = 0;
 }
 
 }  // namespace sim

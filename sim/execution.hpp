@@ -23,6 +23,7 @@ struct Event {
   std::int64_t value = 0;        // value read or written; 1/0 for a try-acquire's result
   bool has_value = false;
   std::uint32_t decision = 0;    // scheduling points passed before this step (step after choice k: k+1)
+  Nanos time = 0;                // virtual time of the step
 };
 
 enum class FindingKind : std::uint8_t {
@@ -65,16 +66,26 @@ enum class SwitchReason : std::uint8_t {
   kFinished,   // it had just finished
 };
 
+// One line the model printed, stamped with the virtual time its end was written.
+struct OutputLine {
+  Nanos time = 0;
+  ThreadId thread = kNoThread;  // the thread that ended the line
+  std::string text;
+};
+
 struct ExecutionRecord {
   std::vector<Event> events;
   std::vector<ThreadId> choices;       // the chosen thread at every scheduling point
   std::vector<SwitchReason> reasons;   // parallel to `choices`
+  std::vector<std::uint64_t> draws;    // the values of every random() draw, in order
   std::vector<std::string> thread_names;
   std::vector<std::string> object_names;
   std::optional<Outcome> outcome;
   std::optional<Finding> finding;
   std::vector<CutOffDaemon> cut_off_daemons;
+  std::vector<OutputLine> output;
   bool abandoned = false;              // the scheduler stopped the execution early
+  Nanos duration = 0;                  // virtual time when the execution ended
 
   void clear();
 };

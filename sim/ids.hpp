@@ -15,6 +15,10 @@ inline constexpr ThreadId kNoThread = UINT32_MAX;
 inline constexpr ObjectId kNoObject = UINT32_MAX;
 inline constexpr ThreadId kMainThread = 0;
 
+// Virtual time, in nanoseconds since the execution started.
+using Nanos = std::int64_t;
+inline constexpr Nanos kNever = INT64_MAX;
+
 // Every kind of recorded step. Only some are scheduling points (see Runtime::visible);
 // the rest (start, join of a finished thread, ...) are recorded for reports only.
 enum class OpKind : std::uint8_t {
@@ -34,6 +38,8 @@ enum class OpKind : std::uint8_t {
   kWorkGet,         // an executor worker takes the next work item
   kShutdown,
   kSleep,
+  kRandom,          // a draw of the model's seeded random()
+  kWrite,           // output: one write to stdout
   kYield,
 };
 
@@ -55,6 +61,8 @@ constexpr std::string_view op_name(OpKind kind) {
     case OpKind::kWorkGet: return "take-work";
     case OpKind::kShutdown: return "shutdown";
     case OpKind::kSleep: return "sleep";
+    case OpKind::kRandom: return "random";
+    case OpKind::kWrite: return "write";
     case OpKind::kYield: return "yield";
   }
   return "?";

@@ -1,6 +1,7 @@
 #include "sim/lock.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 namespace sim {
 
@@ -18,7 +19,13 @@ bool Lock::acquire(bool blocking, double timeout) {
     acquire();
     return true;
   }
-  runtime_->visible(OpKind::kTryAcquire, id_);
+  // CPython: "can't specify a timeout for a non-blocking call" (ValueError).
+  if (!blocking && timeout >= 0) throw std::invalid_argument("can't specify a timeout for a non-blocking call");
+  if (blocking) {
+    runtime_->visible_until(OpKind::kTryAcquire, id_, this, runtime_->deadline_after(timeout));
+  } else {
+    runtime_->visible(OpKind::kTryAcquire, id_);
+  }
   const bool acquired = owner_ == kNoThread;
   if (acquired) owner_ = runtime_->current_thread();
   runtime_->record(OpKind::kTryAcquire, id_, acquired ? 1 : 0, true);

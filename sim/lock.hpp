@@ -19,9 +19,9 @@ class Lock final : public Waitable {
   Lock& operator=(const Lock&) = delete;
 
   void acquire();
-  // acquire(blocking=False) and acquire(timeout=t). Without virtual time a timeout may
-  // expire at any moment the lock is held, so a timed acquire is always enabled: it
-  // succeeds if the lock is free when it runs and returns false otherwise.
+  // acquire(blocking=False) and acquire(timeout=t): true if acquired. A timed acquire
+  // waits until the lock is free or the virtual clock reaches the timeout (with time
+  // ignored, the timeout may expire at any scheduling point while the lock is held).
   bool acquire(bool blocking, double timeout = -1);
   void release();
   bool locked() const { return owner_ != kNoThread; }

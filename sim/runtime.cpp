@@ -39,19 +39,24 @@ Runtime& Runtime::current() {
 }
 
 const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler& scheduler,
-                                    RunLimits limits) {
+                                    RunOptions options) {
   if (g_current != nullptr) throw UsageError("Runtime::run cannot be nested");
   record_.clear();
   thread_count_ = 0;
   unnamed_threads_ = 0;
   cancelling_ = false;
   decisions_ = 0;
+  draws_ = 0;
+  now_ = 0;
+  stdout_id_ = kNoObject;
+  partial_line_.clear();
   scheduler_ = &scheduler;
-  limits_ = limits;
+  options_ = options;
   current_ = kHost;
   g_current = this;
   const ThreadId main_id = create_thread([&main] { main(); }, "main", false);
   start_thread(main_id);  // returns once every fiber has finished
+  record_.duration = now_;
   g_current = nullptr;
   return record_;
 }
@@ -120,6 +125,7 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
   t.status = Status::kNew;
   t.daemon = daemon;
   t.waiting_on = nullptr;
+  t.deadline = kNever;
   t.return_to = kNoThread;
   t.orphaned_wait.clear();
   if (name.empty()) {
@@ -153,15 +159,15 @@ void Runtime::start_thread(ThreadId id) {
   if (cancelling_ && current_ != kHost) throw Cancelled{};
 }
 
-void Runtime::join_thread(ThreadId id) {
+void Runtime::join_thread(ThreadId id, double timeout) {
   if (cancelling_) throw Cancelled{};
   ThreadState& t = state(id);
   if (id == current_) fail(FindingKind::kMisuse, "a thread cannot join itself (Python: RuntimeError)");
   if (t.status == Status::kNew) {
     fail(FindingKind::kMisuse, "cannot join thread " + thread_name(id) + " before it is started");
   }
-  if (t.status != Status::kFinished) visible(OpKind::kJoin, id, &t);
-  record(OpKind::kJoin, id);
+  if (t.status != Status::kFinished) visible_until(OpKind::kJoin, id, &t, deadline_after(timeout));
+  record(OpKind::kJoin, id, t.status == Status::kFinished ? 1 : 0, timeout >= 0);
 }
 
 void Runtime::join_at_scope_exit(ThreadId id) noexcept {
@@ -246,25 +252,89 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   }
   me.status = Status::kRunning;
   me.waiting_on = nullptr;
+  me.deadline = kNever;
   return !cancelling_;
 }
 
-ThreadId Runtime::decide() {
-  enabled_.clear();
-  bool any_unfinished = false;
+bool Runtime::visible_until(OpKind kind, ObjectId object, const Waitable* wait, Nanos deadline) {
+  state(current_).deadline = deadline;
+  visible(kind, object, wait);
+  return wait != nullptr && wait->ready(current_);
+}
+
+Nanos Runtime::deadline_after(double seconds) const {
+  if (seconds < 0) return kNever;
+  if (options_.ignore_time) return now_;
+  const double nanos = seconds * 1e9;
+  if (nanos >= static_cast<double>(kNever - now_)) return kNever;
+  return now_ + static_cast<Nanos>(nanos + 0.5);
+}
+
+void Runtime::write_stdout(std::string_view text) {
+  if (stdout_id_ == kNoObject) stdout_id_ = register_object("stdout");
+  visible(OpKind::kWrite, stdout_id_);
+  record(OpKind::kWrite, stdout_id_);
+  for (char c : text) {
+    if (c != '\n') {
+      partial_line_ += c;
+      continue;
+    }
+    record_.output.push_back({now_, current_, std::move(partial_line_)});
+    partial_line_.clear();
+  }
+}
+
+std::uint64_t Runtime::draw(std::uint64_t bound) {
+  if (cancelling_) throw Cancelled{};
+  const std::uint64_t value = scheduler_->draw(bound, draws_++);
+  if (value >= bound) {  // the scheduler abandons the execution
+    record_.abandoned = true;
+    cancelling_ = true;
+    throw Cancelled{};
+  }
+  record_.draws.push_back(value);
+  record(OpKind::kRandom, kNoObject, static_cast<std::int64_t>(value), true);
+  return value;
+}
+
+// A parked thread's pending operation can proceed when the object it waits on is
+// ready, or (timeouts and sleeps) when the virtual clock has reached its deadline.
+bool Runtime::is_enabled(const ThreadState& t) const {
+  const bool object_ready = t.waiting_on != nullptr ? t.waiting_on->ready(t.id) : t.deadline == kNever;
+  return object_ready || now_ >= t.deadline;
+}
+
+// Discrete-event time: when no thread can run, jump to the earliest pending deadline.
+// Returns false when there is none.
+bool Runtime::advance_clock() {
+  Nanos earliest = kNever;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
-    if (t.status != Status::kParked) continue;
-    any_unfinished = true;
-    if (t.waiting_on == nullptr || t.waiting_on->ready(id)) enabled_.push_back(id);
+    if (t.status == Status::kParked && t.deadline < earliest) earliest = t.deadline;
   }
+  if (earliest == kNever) return false;
+  now_ = earliest;
+  return true;
+}
+
+ThreadId Runtime::decide() {
+  bool any_unfinished = false;
+  do {
+    enabled_.clear();
+    for (ThreadId id = 0; id < thread_count_; ++id) {
+      const ThreadState& t = state(id);
+      if (t.status != Status::kParked) continue;
+      any_unfinished = true;
+      if (is_enabled(t)) enabled_.push_back(id);
+    }
+  } while (enabled_.empty() && advance_clock());
   if (enabled_.empty()) {
     if (any_unfinished) record_deadlock();
     return kHost;
   }
-  if (decisions_ >= limits_.max_steps) {
+  if (decisions_ >= options_.max_steps) {
     fail_silently(FindingKind::kStepBound,
-                  "the execution went over the bound of " + std::to_string(limits_.max_steps) +
+                  "the execution went over the bound of " + std::to_string(options_.max_steps) +
                       " scheduling points: a loop that never finishes (a spin loop without a "
                       "blocking operation, or a livelock)?",
                   current_);
@@ -345,6 +415,7 @@ void Runtime::record(OpKind kind, ObjectId object, std::int64_t value, bool has_
   event.value = value;
   event.has_value = has_value;
   event.decision = decisions_;
+  event.time = now_;
   record_.events.push_back(event);
 }
 

@@ -50,8 +50,12 @@ struct UsageError : std::logic_error {
   using std::logic_error::logic_error;
 };
 
-struct RunLimits {
+struct RunOptions {
   std::uint32_t max_steps = 10'000;  // scheduling points per execution
+  // Time ignored: sleep is a plain scheduling point and a timeout may expire at any
+  // scheduling point, so timing never hides an interleaving. Otherwise (the default)
+  // sleep and timeouts run on the virtual clock.
+  bool ignore_time = false;
 };
 
 class Runtime {
@@ -65,7 +69,7 @@ class Runtime {
   // asking `scheduler` at every scheduling point. The record stays valid until the
   // next call. Not reentrant.
   const ExecutionRecord& run(const std::function<void()>& main, Scheduler& scheduler,
-                             RunLimits limits);
+                             RunOptions options);
 
   // The runtime executing on this OS thread; throws UsageError outside an execution.
   static Runtime& current();
@@ -82,6 +86,20 @@ class Runtime {
   // returns false instead of throwing when the execution is over; the caller must
   // then return without touching shared state.
   [[nodiscard]] bool try_visible(OpKind kind, ObjectId object, const Waitable* wait = nullptr);
+  // A scheduling point whose operation may also proceed once the virtual clock reaches
+  // `deadline` (a timeout, or the end of a sleep when `wait` is null). Returns true if
+  // it proceeds because `wait` is ready, false on the timeout. Throws Cancelled.
+  bool visible_until(OpKind kind, ObjectId object, const Waitable* wait, Nanos deadline);
+  // The deadline `seconds` from now: now itself when time is ignored (the timeout may
+  // then expire at once), kNever for a negative (infinite) timeout.
+  Nanos deadline_after(double seconds) const;
+  Nanos now() const { return now_; }
+  // One write to the modeled stdout (a visible step, as each write is in CPython's
+  // print); a "\n" ends the current line.
+  void write_stdout(std::string_view text);
+  // A value in [0, bound) for the model's random(), chosen by the scheduler and
+  // recorded, so a replay reproduces it.
+  std::uint64_t draw(std::uint64_t bound);
   // Appends a step to the record (after the operation has happened).
   void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value);
   void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
@@ -93,7 +111,8 @@ class Runtime {
 
   ThreadId create_thread(std::function<void()> body, std::string_view name, bool daemon);
   void start_thread(ThreadId id);
-  void join_thread(ThreadId id);
+  // Joins `id`; a timeout >= 0 (seconds) gives up when the virtual clock reaches it.
+  void join_thread(ThreadId id, double timeout = -1);
   // Joins at a scope exit (a Thread handle or an executor going away): never throws;
   // returns early if the execution ends meanwhile.
   void join_at_scope_exit(ThreadId id) noexcept;
@@ -144,7 +163,8 @@ class Runtime {
     bool daemon = false;
     OpKind pending_kind = OpKind::kYield;
     ObjectId pending_object = kNoObject;
-    const Waitable* waiting_on = nullptr;  // null: the pending operation is enabled
+    const Waitable* waiting_on = nullptr;  // null: enabled, unless it waits for `deadline`
+    Nanos deadline = kNever;               // the pending operation also proceeds at this time
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
     std::string orphaned_wait;             // what it waited on, if that object was destroyed
   };
@@ -157,6 +177,8 @@ class Runtime {
   void land(void* fake_stack, boost::context::fiber&& from_fiber);
   StackBounds bounds_of(ThreadId id) const;
   ThreadId decide();
+  bool is_enabled(const ThreadState& t) const;
+  bool advance_clock();
   ThreadId after_finish(ThreadId self);
   void wake_joiners(ThreadId finished);
   void join_non_daemon_threads();
@@ -177,9 +199,13 @@ class Runtime {
   ThreadId current_ = kHost;
   ThreadId switching_from_ = kHost;    // who is suspending during a switch
   Scheduler* scheduler_ = nullptr;
-  RunLimits limits_;
+  RunOptions options_;
+  Nanos now_ = 0;                      // the virtual clock
+  ObjectId stdout_id_ = kNoObject;     // registered at the first write of an execution
+  std::string partial_line_;           // stdout text not yet ended by "\n"
   bool cancelling_ = false;
   std::uint32_t decisions_ = 0;
+  std::uint32_t draws_ = 0;
   ExecutionRecord record_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "sim/ids.hpp"
 
+#include <cstdint>
 #include <span>
 
 namespace sim {
@@ -22,6 +23,10 @@ class Scheduler {
   // of this execution from 0.
   virtual ThreadId choose(std::span<const ThreadId> enabled, ThreadId current,
                           std::uint32_t decision) = 0;
+
+  // Returns a value in [0, bound) for draw number `index` of the model's random();
+  // bound > 0. Returning a value >= bound abandons the execution (replay at a divergence).
+  virtual std::uint64_t draw(std::uint64_t bound, std::uint32_t index) = 0;
 };
 
 }  // namespace sim

@@ -22,6 +22,7 @@ Thread::~Thread() {
 
 void Thread::start() { Runtime::current().start_thread(id_); }
 void Thread::join() { Runtime::current().join_thread(id_); }
+void Thread::join(double timeout) { Runtime::current().join_thread(id_, timeout); }
 
 bool Thread::is_alive() const {
   const Runtime& rt = Runtime::current();

@@ -25,6 +25,9 @@ class Thread {
 
   void start();
   void join();
+  // join(timeout): returns when the thread finished or the timeout expired (check
+  // is_alive(), as in Python).
+  void join(double timeout);
   bool is_alive() const;
   const std::string& name() const;
   bool daemon() const;

@@ -122,19 +122,22 @@ inline std::uint64_t multinomial(const std::vector<std::uint64_t>& parts) {
   return factorial(total) / divisor;
 }
 
-// Always runs the lowest-numbered enabled thread: one fixed execution on the bare runtime.
+// Always runs the lowest-numbered enabled thread, and draws k for random() draw k:
+// one fixed execution on the bare runtime.
 class FirstEnabled final : public sim::Scheduler {
  public:
   sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId, std::uint32_t) override {
     return enabled.front();
   }
+  std::uint64_t draw(std::uint64_t bound, std::uint32_t index) override { return index % bound; }
 };
 
 // Runs `main` once on a fresh runtime and returns a copy of the record.
-inline sim::ExecutionRecord run_once(const std::function<void()>& main, std::uint32_t max_steps = 10'000) {
+inline sim::ExecutionRecord run_once(const std::function<void()>& main, std::uint32_t max_steps = 10'000,
+                                     bool ignore_time = false) {
   sim::Runtime runtime;
   FirstEnabled scheduler;
-  return runtime.run(main, scheduler, {max_steps});
+  return runtime.run(main, scheduler, {max_steps, ignore_time});
 }
 
 inline sim::ThreadId thread_named(const checker::Trace& trace, const std::string& name) {

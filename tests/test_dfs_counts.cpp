@@ -97,7 +97,10 @@ TEST_CASE("threads with different numbers of steps: multinomial with unequal par
 }
 
 TEST_CASE("yield and sleep are steps like any other visible operation") {
-  // Thread a: yield, sleep, yield; thread b: sleep, load. 5 steps: C(5, 2) orders.
+  // Thread a: yield, sleep, yield; thread b: sleep, load. With time ignored, sleep is a
+  // plain step: 5 steps, C(5, 2) orders. On the virtual clock the sleeps order
+  // everything: a yields at t=0, b's sleep ends at 0.5 and b loads, a's sleep ends at 1
+  // and a yields: exactly one execution, lasting 1 s.
   const auto model = test::inline_model("pauses", [] {
     sim::Shared<std::int64_t> x("x", 0);
     sim::Thread a([] {
@@ -112,9 +115,16 @@ TEST_CASE("yield and sleep are steps like any other visible operation") {
     a.start();
     b.start();
   });
-  const checker::ExploreResult result = checker::explore(model, test::dfs_all());
+  checker::ExploreOptions time_ignored = test::dfs_all();
+  time_ignored.ignore_time = true;
+  const checker::ExploreResult result = checker::explore(model, time_ignored);
   CHECK(result.exhaustive);
   CHECK(result.executions == test::multinomial({3, 2}));
+
+  const checker::ExploreResult timed = checker::explore(model, test::dfs_all());
+  CHECK(timed.exhaustive);
+  CHECK(timed.executions == 1);
+  CHECK(test::run_once(model.main).duration == 1'000'000'000);
 }
 
 TEST_CASE("an exploration cut off by max_executions says so") {

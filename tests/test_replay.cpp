@@ -126,7 +126,7 @@ TEST_CASE("every bug kind, found by DFS and by random, replays to the same findi
       CHECK(found.finding->kind == c.kind);
       CHECK(found.choices.size() <= c.max_steps);
 
-      const checker::ReplayResult replayed = checker::replay(c.model, found.choices, c.max_steps);
+      const checker::ReplayResult replayed = checker::replay(c.model, found.choices, {.max_steps = c.max_steps});
       CHECK_FALSE(replayed.divergence.has_value());
       test::require_same_trace(replayed.trace, found);
     }
@@ -207,7 +207,7 @@ TEST_CASE("the step-bound finding replays only under the same bound") {
   const checker::Trace& found = result.bugs[0].trace;
   CHECK(found.choices.size() == kSmallStepBound);
   // A larger bound lets the execution go on where the schedule ends.
-  const checker::ReplayResult longer = checker::replay(model, found.choices, kSmallStepBound * 2);
+  const checker::ReplayResult longer = checker::replay(model, found.choices, {.max_steps = kSmallStepBound * 2});
   REQUIRE(longer.divergence.has_value());
   CHECK(longer.divergence->rfind("the schedule ends after " + std::to_string(kSmallStepBound) + " steps", 0) == 0);
 }
@@ -230,7 +230,7 @@ TEST_CASE("round trip through the compact schedule string") {
     CHECK(parsed.choices == found.choices);
 
     const sim::ModelInstance again = models::instantiate(parsed.model, parsed.params);
-    const checker::ReplayResult replayed = checker::replay(again, parsed.choices, c.max_steps);
+    const checker::ReplayResult replayed = checker::replay(again, parsed.choices, {.max_steps = c.max_steps});
     CHECK_FALSE(replayed.divergence.has_value());
     test::require_same_trace(replayed.trace, found);
   }
@@ -262,7 +262,7 @@ TEST_CASE("round trip through a JSON trace file") {
     CHECK(loaded.steps.size() == loaded.choices.size());
 
     const checker::ReplayResult replayed =
-        checker::replay(models::instantiate(loaded.model, loaded.params), loaded.choices, c.max_steps);
+        checker::replay(models::instantiate(loaded.model, loaded.params), loaded.choices, {.max_steps = c.max_steps});
     CHECK_FALSE(replayed.divergence.has_value());
     test::require_same_trace(replayed.trace, bug.trace);
     CHECK(checker::labelled_steps(replayed.trace).size() == loaded.steps.size());

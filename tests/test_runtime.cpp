@@ -26,12 +26,16 @@ std::size_t count_events(const sim::ExecutionRecord& record, sim::ThreadId threa
 }
 
 // Every execution of `model` (exhaustive DFS), which must find nothing.
-checker::ExploreResult explore_clean(const std::function<void()>& main) {
-  const checker::ExploreResult result = checker::explore(test::inline_model("inline", main), test::dfs_all());
+checker::ExploreResult explore_clean(bool ignore_time, const std::function<void()>& main) {
+  checker::ExploreOptions options = test::dfs_all();
+  options.ignore_time = ignore_time;
+  const checker::ExploreResult result = checker::explore(test::inline_model("inline", main), options);
   CHECK(result.exhaustive);
   CHECK(result.bugs.empty());
   return result;
 }
+
+checker::ExploreResult explore_clean(const std::function<void()>& main) { return explore_clean(false, main); }
 
 }  // namespace
 
@@ -83,10 +87,12 @@ TEST_CASE("acquire(blocking=false) and acquire(timeout) return whether the lock 
 }
 
 TEST_CASE("try-acquire results over every schedule with a competing thread") {
+  for (const bool ignore_time : {true, false}) {
   for (const double timeout : {-1.0, 0.25}) {
     CAPTURE(timeout);
+    CAPTURE(ignore_time);
     const bool blocking = timeout >= 0;  // acquire(false) or acquire(true, timeout)
-    const checker::ExploreResult result = explore_clean([blocking, timeout] {
+    const checker::ExploreResult result = explore_clean(ignore_time, [blocking, timeout] {
       sim::Lock lock("L");
       sim::Thread holder([&lock] {
         lock.acquire();
@@ -98,9 +104,42 @@ TEST_CASE("try-acquire results over every schedule with a competing thread") {
       holder.join();
       sim::outcome(std::int64_t{got});
     });
-    // Taken when the holder is before or after its critical section, refused inside it.
-    CHECK(test::int_outcomes(result) == std::set<std::int64_t>{0, 1});
+    if (blocking && !ignore_time) {
+      // The holder never sleeps, so the clock cannot reach the timeout before it releases.
+      CHECK(test::int_outcomes(result) == std::set<std::int64_t>{1});
+    } else {
+      // Taken when the holder is before or after its critical section, refused inside it.
+      CHECK(test::int_outcomes(result) == std::set<std::int64_t>{0, 1});
+    }
   }
+  }
+}
+
+TEST_CASE("a timed acquire times out at its deadline on the virtual clock") {
+  const sim::ExecutionRecord record = test::run_once([] {
+    sim::Lock lock("L");
+    sim::Thread holder([&lock] {
+      lock.acquire();
+      sim::sleep(1.0);
+      lock.release();
+    });
+    holder.start();
+    sim::sleep(0.1);  // let the holder take the lock first
+    const bool got = lock.acquire(true, 0.25);
+    sim::outcome(std::int64_t{got});
+    holder.join();
+  });
+  CHECK(record.outcome == sim::Outcome{std::int64_t{0}});
+  CHECK(record.duration == 1'000'000'000);  // the holder's sleep ends last, at 1 s
+  // The failed acquire happened at 0.1 + 0.25 s.
+  bool seen = false;
+  for (const sim::Event& e : record.events) {
+    if (e.kind == sim::OpKind::kTryAcquire) {
+      CHECK(e.time == 350'000'000);
+      seen = true;
+    }
+  }
+  CHECK(seen);
 }
 
 TEST_CASE("releasing an unlocked lock is a misuse finding") {

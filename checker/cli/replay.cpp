@@ -87,7 +87,7 @@ int run_replay(const ReplayArgs& args) {
   const sim::ModelInstance model = models::instantiate(parsed.model, parsed.params);
   arm_watchdog(args.timeout);
 
-  const ReplayResult result = replay(model, parsed.choices, max_steps);
+  const ReplayResult result = replay(model, parsed.choices, {.max_steps = max_steps});
   std::optional<std::string> divergence = result.divergence;
   if (!divergence && loaded) divergence = compare_with_file(*loaded, result.trace);
 

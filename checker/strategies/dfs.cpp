@@ -1,5 +1,7 @@
 #include "checker/strategies/dfs.hpp"
 
+#include "checker/strategies/splitmix.hpp"
+
 namespace checker {
 
 sim::ThreadId DfsStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
@@ -20,6 +22,10 @@ sim::ThreadId DfsStrategy::choose(std::span<const sim::ThreadId> enabled, sim::T
   }
   frames_.push_back({first, static_cast<std::uint32_t>(enabled.size()), 0});
   return options_[first];
+}
+
+std::uint64_t DfsStrategy::draw(std::uint64_t bound, std::uint32_t index) {
+  return bounded(splitmix64(index), bound);
 }
 
 bool DfsStrategy::next_execution() {

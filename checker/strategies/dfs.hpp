@@ -16,6 +16,9 @@ class DfsStrategy final : public Strategy {
  public:
   sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                        std::uint32_t decision) override;
+  // Draws are not explored: draw k is the same fixed value in every execution, so
+  // "exhaustive" means every schedule for those values.
+  std::uint64_t draw(std::uint64_t bound, std::uint32_t index) override;
   bool next_execution() override;
   bool exhaustive_when_done() const override { return true; }
   std::string describe() const override { return "DFS"; }

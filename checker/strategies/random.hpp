@@ -1,6 +1,6 @@
 // Random walk: at every scheduling point pick an enabled thread uniformly, from a
-// seeded generator. Execution i of seed s is the same on every machine (SplitMix64,
-// and no library distribution whose output differs between standard libraries).
+// seeded generator; the model's random() draws come from the same stream. Execution i
+// of seed s is the same on every machine.
 #pragma once
 
 #include "checker/strategy.hpp"
@@ -14,6 +14,7 @@ class RandomStrategy final : public Strategy {
   RandomStrategy(std::uint64_t seed, std::uint64_t executions);
   sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                        std::uint32_t decision) override;
+  std::uint64_t draw(std::uint64_t bound, std::uint32_t index) override;
   bool next_execution() override;
   std::string describe() const override;
 

@@ -13,6 +13,12 @@ sim::ThreadId ReplayStrategy::choose(std::span<const sim::ThreadId> enabled, sim
   return sim::kNoThread;
 }
 
+std::uint64_t ReplayStrategy::draw(std::uint64_t bound, std::uint32_t index) {
+  if (index < draws_.size() && draws_[index] < bound) return draws_[index];
+  divergence_ = Divergence{index, sim::kNoThread, {}, true};
+  return bound;  // abandons the execution
+}
+
 bool ReplayStrategy::next_execution() { return !std::exchange(started_, true); }
 
 }  // namespace checker

@@ -85,7 +85,7 @@ struct ReplayResult {
 struct ReplayOptions {
   std::uint32_t max_steps = ExploreOptions{}.max_steps;
   bool ignore_time = false;
-  std::vector<std::uint64_t> draws;
+  std::vector<std::uint64_t> draws = {};
 };
 
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,

@@ -196,6 +196,8 @@ std::string explain_finding(const Trace& trace) {
       return "Non-termination in " + who + ": " + f.message + "\n";
     case sim::FindingKind::kMisuse:
       return "Misuse in " + who + ": " + f.message + ".\n";
+    case sim::FindingKind::kDaemonCutOff:
+      return "Daemon cut off: " + f.message + ".\nJoin the thread (or make it non-daemon) if its work must finish.\n";
   }
   return f.message + "\n";
 }

@@ -9,6 +9,7 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::kUncaughtException: return "uncaught-exception";
     case FindingKind::kStepBound: return "step-bound";
     case FindingKind::kMisuse: return "misuse";
+    case FindingKind::kDaemonCutOff: return "daemon-cut-off";
   }
   return "?";
 }

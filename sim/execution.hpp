@@ -32,6 +32,7 @@ enum class FindingKind : std::uint8_t {
   kUncaughtException,
   kStepBound,        // livelock / non-termination: over the step bound
   kMisuse,
+  kDaemonCutOff,     // a daemon thread killed at exit while it could still run
 };
 
 std::string_view finding_kind_name(FindingKind kind);

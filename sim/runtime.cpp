@@ -205,12 +205,28 @@ void Runtime::join_non_daemon_threads() {
   }
 }
 
+// Python kills daemon threads still running at exit. One blocked on an object (an
+// idle worker in queue.get()) loses nothing; one that could still run or is only
+// waiting for the clock (a sleep) is cut off mid-work, and that is a finding.
 void Runtime::note_cut_off_daemons() {
+  std::string mid_work;
+  ThreadId first_mid_work = kNoThread;
   for (ThreadId id = 1; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
     if (t.status == Status::kNew || t.status == Status::kFinished) continue;
+    const bool idle = t.waiting_on != nullptr && t.deadline == kNever && !is_enabled(t);
     record_.cut_off_daemons.push_back({id, describe_pending(t)});
-    cancelling_ = true;  // not a finding: Python kills daemon threads at exit
+    if (!idle) {
+      if (first_mid_work == kNoThread) first_mid_work = id;
+      mid_work += (mid_work.empty() ? "" : "; ") + thread_name(id) + " was " + describe_pending(t);
+    }
+    cancelling_ = true;
+  }
+  if (first_mid_work != kNoThread) {
+    fail_silently(FindingKind::kDaemonCutOff,
+                  "the main thread finished and Python killed daemon threads that still had work "
+                  "to do: " + mid_work,
+                  first_mid_work);
   }
 }
 

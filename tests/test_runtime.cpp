@@ -285,7 +285,30 @@ TEST_CASE("joining a thread that was never started, or oneself, is misuse") {
   CHECK(self.finding->message == "a thread cannot join itself (Python: RuntimeError)");
 }
 
-TEST_CASE("daemon threads still running at main exit are cut off, not a bug") {
+TEST_CASE("a daemon blocked on an object at main exit is cut off idle: reported, not a bug") {
+  const auto model = [] {
+    sim::Lock lock("L");
+    lock.acquire();
+    sim::Thread waiter([&lock] { lock.acquire(); }, "waiter", true);
+    waiter.start();
+  };
+  const sim::ExecutionRecord record = test::run_once(model);
+  CHECK_FALSE(record.finding.has_value());
+  REQUIRE(record.cut_off_daemons.size() == 1);
+  CHECK(record.cut_off_daemons[0].thread == 1);
+  CHECK(record.cut_off_daemons[0].doing == "blocked waiting for L, held by main");
+  CHECK(count_events(record, 1, sim::OpKind::kFinish) == 0);
+
+  // The checker keeps the first execution that cut daemons off, and reports no bug.
+  const checker::ExploreResult result = checker::explore(test::inline_model("daemons", model), test::dfs_all());
+  CHECK(result.exhaustive);
+  CHECK(result.bugs.empty());
+  REQUIRE(result.cut_off_example.has_value());
+  CHECK(result.cut_off_example->cut_off_daemons.size() == 1);
+  CHECK_FALSE(result.cut_off_example->finding.has_value());
+}
+
+TEST_CASE("a daemon that could still run at main exit is cut off mid-work: a finding") {
   // A daemon about to perform a step, and one blocked on a lock the main thread holds.
   const auto model = [] {
     sim::Shared<std::int64_t> x("x", 0);
@@ -297,22 +320,23 @@ TEST_CASE("daemon threads still running at main exit are cut off, not a bug") {
     waiter.start();
   };
   const sim::ExecutionRecord record = test::run_once(model);
-  CHECK_FALSE(record.finding.has_value());
+  REQUIRE(record.finding.has_value());
+  CHECK(record.finding->kind == sim::FindingKind::kDaemonCutOff);
+  CHECK(record.finding->thread == 1);
+  CHECK(record.finding->message ==
+        "the main thread finished and Python killed daemon threads that still had work to do: "
+        "spinner was about to load x");
   REQUIRE(record.cut_off_daemons.size() == 2);
-  CHECK(record.cut_off_daemons[0].thread == 1);
   CHECK(record.cut_off_daemons[0].doing == "about to load x");
-  CHECK(record.cut_off_daemons[1].thread == 2);
   CHECK(record.cut_off_daemons[1].doing == "blocked waiting for L, held by main");
-  CHECK(count_events(record, 1, sim::OpKind::kFinish) == 0);
-  CHECK(count_events(record, 2, sim::OpKind::kFinish) == 0);
 
-  // The checker keeps the first execution that cut daemons off, and reports no bug.
-  const checker::ExploreResult result = checker::explore(test::inline_model("daemons", model), test::dfs_all());
-  CHECK(result.exhaustive);
-  CHECK(result.bugs.empty());
-  REQUIRE(result.cut_off_example.has_value());
-  CHECK(result.cut_off_example->cut_off_daemons.size() == 2);
-  CHECK_FALSE(result.cut_off_example->finding.has_value());
+  // A sleeping daemon is mid-work too: it is only waiting for the clock.
+  const sim::ExecutionRecord sleeping = test::run_once([] {
+    sim::Thread napper([] { sim::sleep(1); }, "napper", true);
+    napper.start();
+  });
+  REQUIRE(sleeping.finding.has_value());
+  CHECK(sleeping.finding->kind == sim::FindingKind::kDaemonCutOff);
 }
 
 TEST_CASE("a daemon cut off while blocked on an object the main thread destroyed") {
@@ -634,7 +658,9 @@ TEST_CASE("a daemon cut off inside a `with lock:` block") {
       d.start();
       sim::yield();
     }), test::dfs_all());
-    return result.exhaustive && result.bugs.empty() && result.cut_off_example.has_value();
+    // Parked at its load or its release, the daemon could still run: a finding.
+    return result.exhaustive && result.cut_off_example.has_value() && !result.bugs.empty() &&
+           result.bugs[0].trace.finding->kind == sim::FindingKind::kDaemonCutOff;
   });
   CHECK(how == "ok");
 }

@@ -56,7 +56,8 @@ struct Finding {
 // A daemon thread still alive when the main thread finished: Python kills it there.
 struct CutOffDaemon {
   ThreadId thread = kNoThread;
-  std::string doing;  // what it was blocked on or about to do
+  std::string doing;      // what it was blocked on or about to do
+  bool mid_work = false;  // it could still run, or was only waiting for the clock
 };
 
 // Why the thread that reached a scheduling point did or did not keep running.

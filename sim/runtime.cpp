@@ -104,7 +104,7 @@ boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& call
   me.status = Status::kFinished;
   me.waiting_on = nullptr;
   me.body = nullptr;
-  if (!cancelling_) record(OpKind::kFinish, self);  // unwinding at the end is not a step
+  if (!cancelling_ && !me.killed) record(OpKind::kFinish, self);  // being stopped is not a step
 
   const ThreadId next = after_finish(self);
   switching_from_ = self;
@@ -127,6 +127,7 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
   t.waiting_on = nullptr;
   t.deadline = kNever;
   t.return_to = kNoThread;
+  t.killed = false;
   t.orphaned_wait.clear();
   if (name.empty()) {
     const std::uint32_t number = ++unnamed_threads_;  // CPython's _newname(): "Thread-N"
@@ -141,7 +142,7 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
 }
 
 void Runtime::start_thread(ThreadId id) {
-  if (cancelling_) throw Cancelled{};
+  if (cancelling_) stop_current();
   ThreadState& t = state(id);
   if (t.status != Status::kNew) fail(FindingKind::kMisuse, "threads can only be started once");
   if (id != kMainThread) record(OpKind::kStart, id);
@@ -156,11 +157,11 @@ void Runtime::start_thread(ThreadId id) {
   // the main thread has nobody to come back to.
   t.return_to = id == kMainThread ? kNoThread : current_;
   switch_to(id);
-  if (cancelling_ && current_ != kHost) throw Cancelled{};
+  if (cancelling_ && current_ != kHost) stop_current();
 }
 
 void Runtime::join_thread(ThreadId id, double timeout) {
-  if (cancelling_) throw Cancelled{};
+  if (cancelling_) stop_current();
   ThreadState& t = state(id);
   if (id == current_) fail(FindingKind::kMisuse, "a thread cannot join itself (Python: RuntimeError)");
   if (t.status == Status::kNew) {
@@ -208,25 +209,41 @@ void Runtime::join_non_daemon_threads() {
 // Python kills daemon threads still running at exit. One blocked on an object (an
 // idle worker in queue.get()) loses nothing; one that could still run or is only
 // waiting for the clock (a sleep) is cut off mid-work, and that is a finding.
+void Runtime::record_cut_off(const ThreadState& t) {
+  const bool idle = t.waiting_on != nullptr && t.deadline == kNever && !is_enabled(t);
+  record_.cut_off_daemons.push_back({t.id, describe_pending(t), !idle});
+}
+
+void Runtime::cut_off_daemon(ThreadId id) noexcept {
+  ThreadState& t = state(id);
+  if (cancelling_ || t.status != Status::kParked) return;
+  record_cut_off(t);
+  t.killed = true;
+  t.return_to = current_;
+  switch_to(id);  // it unwinds from its scheduling point and comes back
+}
+
+// At the end of the main thread: daemons whose handles did not cut them off already,
+// then the finding if any daemon was cut off mid-work.
 void Runtime::note_cut_off_daemons() {
-  std::string mid_work;
-  ThreadId first_mid_work = kNoThread;
   for (ThreadId id = 1; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
     if (t.status == Status::kNew || t.status == Status::kFinished) continue;
-    const bool idle = t.waiting_on != nullptr && t.deadline == kNever && !is_enabled(t);
-    record_.cut_off_daemons.push_back({id, describe_pending(t)});
-    if (!idle) {
-      if (first_mid_work == kNoThread) first_mid_work = id;
-      mid_work += (mid_work.empty() ? "" : "; ") + thread_name(id) + " was " + describe_pending(t);
-    }
-    cancelling_ = true;
+    record_cut_off(t);
+    cancelling_ = true;  // unwound after main by the cancellation
   }
-  if (first_mid_work != kNoThread) {
+  std::string mid_work;
+  ThreadId first = kNoThread;
+  for (const CutOffDaemon& d : record_.cut_off_daemons) {
+    if (!d.mid_work) continue;
+    if (first == kNoThread) first = d.thread;
+    mid_work += (mid_work.empty() ? "" : "; ") + thread_name(d.thread) + " was " + d.doing;
+  }
+  if (first != kNoThread) {
     fail_silently(FindingKind::kDaemonCutOff,
                   "the main thread finished and Python killed daemon threads that still had work "
                   "to do: " + mid_work,
-                  first_mid_work);
+                  first);
   }
 }
 
@@ -253,7 +270,7 @@ void Runtime::forget_waitable(const Waitable& object) {
 // --- scheduling --------------------------------------------------------------------
 
 bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
-  if (cancelling_) return false;
+  if (cancelling_) return stop_newer_threads();
   const ThreadId self = current_;
   ThreadState& me = state(self);
   me.status = Status::kParked;
@@ -269,7 +286,22 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   me.status = Status::kRunning;
   me.waiting_on = nullptr;
   me.deadline = kNever;
-  return !cancelling_;
+  if (cancelling_) return stop_newer_threads();
+  return !me.killed;
+}
+
+// The execution is over and the running thread is about to unwind. Threads it (or its
+// children) started use objects it owns, so they unwind first, newest first: each is
+// resumed, throws Cancelled from its scheduling point, and comes back here. Returns
+// false, for try_visible.
+bool Runtime::stop_newer_threads() {
+  for (ThreadId id = thread_count_; id-- > current_ + 1;) {
+    ThreadState& t = state(id);
+    if (t.status == Status::kFinished || !t.fiber) continue;
+    t.return_to = current_;
+    switch_to(id);
+  }
+  return false;
 }
 
 bool Runtime::visible_until(OpKind kind, ObjectId object, const Waitable* wait, Nanos deadline) {
@@ -301,12 +333,12 @@ void Runtime::write_stdout(std::string_view text) {
 }
 
 std::uint64_t Runtime::draw(std::uint64_t bound) {
-  if (cancelling_) throw Cancelled{};
+  if (cancelling_) stop_current();
   const std::uint64_t value = scheduler_->draw(bound, draws_++);
   if (value >= bound) {  // the scheduler abandons the execution
     record_.abandoned = true;
     cancelling_ = true;
-    throw Cancelled{};
+    stop_current();
   }
   record_.draws.push_back(value);
   record(OpKind::kRandom, kNoObject, static_cast<std::int64_t>(value), true);
@@ -379,9 +411,10 @@ ThreadId Runtime::decide() {
 }
 
 ThreadId Runtime::after_finish(ThreadId self) {
-  if (!cancelling_) wake_joiners(self);
   ThreadState& me = state(self);
-  if (!cancelling_ && me.return_to != kNoThread) return std::exchange(me.return_to, kNoThread);
+  if (!cancelling_ && !me.killed) wake_joiners(self);
+  // Back to whoever ran it eagerly, cut it off or stopped it first.
+  if (me.return_to != kNoThread) return std::exchange(me.return_to, kNoThread);
   if (!cancelling_) {
     const ThreadId next = decide();
     if (!cancelling_) return next;
@@ -442,6 +475,11 @@ ObjectId Runtime::register_object(std::string_view name) {
 
 void Runtime::fail(FindingKind kind, std::string message) {
   fail_silently(kind, std::move(message), current_);
+  stop_current();
+}
+
+void Runtime::stop_current() {
+  stop_newer_threads();
   throw Cancelled{};
 }
 

@@ -121,7 +121,13 @@ class Runtime {
   bool is_daemon(ThreadId id) const { return threads_[id]->daemon; }
   const std::string& thread_name(ThreadId id) const { return record_.thread_names[id]; }
   ThreadId current_thread() const { return current_; }
-  bool cancelling() const { return cancelling_; }
+  // True once the running thread must stop: the execution is over, or it is a daemon
+  // being cut off. Primitives check it before touching shared state from a destructor.
+  bool cancelling() const { return cancelling_ || (current_ != kHost && threads_[current_]->killed); }
+  // Python kills daemon threads at exit without running their cleanup. Called on the
+  // main thread when a daemon's handle goes away at the end of main (while the objects
+  // the daemon uses still exist): records the cut-off and stops the daemon there.
+  void cut_off_daemon(ThreadId id) noexcept;
 
   // Ends the execution with a finding (from a modeled thread): throws Cancelled.
   [[noreturn]] void fail(FindingKind kind, std::string message);
@@ -167,6 +173,7 @@ class Runtime {
     Nanos deadline = kNever;               // the pending operation also proceeds at this time
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
     std::string orphaned_wait;             // what it waited on, if that object was destroyed
+    bool killed = false;                   // a daemon being cut off: it unwinds at once
   };
   std::string describe_pending(const ThreadState& t) const;
 
@@ -183,8 +190,12 @@ class Runtime {
   void wake_joiners(ThreadId finished);
   void join_non_daemon_threads();
   void note_cut_off_daemons();
+  void record_cut_off(const ThreadState& t);
   void record_deadlock();
   ThreadId next_to_cancel() const;
+  bool stop_newer_threads();
+  // Unwinds the running thread once the threads it may have started are unwound.
+  [[noreturn]] void stop_current();
   void fail_silently(FindingKind kind, std::string message, ThreadId thread);
 
   StackPool stacks_;

@@ -15,9 +15,12 @@ Thread::Thread(Thread&& other) noexcept : id_(std::exchange(other.id_, kNoThread
 Thread::~Thread() {
   if (id_ == kNoThread) return;
   Runtime& rt = Runtime::current();
-  const bool must_join = rt.current_thread() == kMainThread && std::uncaught_exceptions() == 0 &&
-                         !rt.is_daemon(id_);
-  if (must_join) rt.join_at_scope_exit(id_);
+  if (rt.current_thread() != kMainThread || std::uncaught_exceptions() > 0) return;
+  if (rt.is_daemon(id_)) {
+    rt.cut_off_daemon(id_);
+  } else {
+    rt.join_at_scope_exit(id_);
+  }
 }
 
 void Thread::start() { Runtime::current().start_thread(id_); }

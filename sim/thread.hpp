@@ -1,8 +1,9 @@
 // threading.Thread: a handle on a modeled thread. Mirrors Python's start/join/
-// is_alive/name/daemon. C++ lifetimes differ from Python's reference counting, so a
-// handle destroyed on the main thread while its non-daemon thread still runs joins it
-// first, as CPython's shutdown would: objects declared before the threads that use
-// them therefore outlive those threads.
+// is_alive/name/daemon. C++ lifetimes differ from Python's reference counting, so the
+// end of a handle on the main thread stands for interpreter exit: a non-daemon thread
+// still running is joined first, and a daemon thread still running is cut off there
+// (killed without cleanup, as CPython does), while the objects declared before the
+// handle, which the thread uses, still exist. Keep handles alive until main returns.
 #pragma once
 
 #include "sim/ids.hpp"

@@ -326,9 +326,14 @@ TEST_CASE("a daemon that could still run at main exit is cut off mid-work: a fin
   CHECK(record.finding->message ==
         "the main thread finished and Python killed daemon threads that still had work to do: "
         "spinner was about to load x");
+  // Handles go away in reverse order of declaration: the waiter is cut off first.
   REQUIRE(record.cut_off_daemons.size() == 2);
-  CHECK(record.cut_off_daemons[0].doing == "about to load x");
-  CHECK(record.cut_off_daemons[1].doing == "blocked waiting for L, held by main");
+  CHECK(record.cut_off_daemons[0].thread == 2);
+  CHECK(record.cut_off_daemons[0].doing == "blocked waiting for L, held by main");
+  CHECK_FALSE(record.cut_off_daemons[0].mid_work);
+  CHECK(record.cut_off_daemons[1].thread == 1);
+  CHECK(record.cut_off_daemons[1].doing == "about to load x");
+  CHECK(record.cut_off_daemons[1].mid_work);
 
   // A sleeping daemon is mid-work too: it is only waiting for the clock.
   const sim::ExecutionRecord sleeping = test::run_once([] {

@@ -38,6 +38,16 @@ enum class OpKind : std::uint8_t {
   kWorkGet,         // an executor worker takes the next work item
   kShutdown,
   kSleep,
+  kWait,            // Condition.wait, Event.wait, Barrier.wait, asyncio awaits
+  kNotify,          // Condition.notify / notify_all
+  kSet,             // Event.set
+  kClear,           // Event.clear
+  kRead,            // a non-blocking look at a primitive's state (is_set, qsize, empty, locked, ...)
+  kPut,             // Queue.put
+  kGet,             // Queue.get
+  kTaskDone,        // Queue.task_done
+  kAbort,           // Barrier.abort
+  kCancel,          // Future.cancel, shutdown(cancel_futures=True)
   kRandom,          // a draw of the model's seeded random()
   kWrite,           // output: one write to stdout
   kYield,
@@ -61,6 +71,16 @@ constexpr std::string_view op_name(OpKind kind) {
     case OpKind::kWorkGet: return "take-work";
     case OpKind::kShutdown: return "shutdown";
     case OpKind::kSleep: return "sleep";
+    case OpKind::kWait: return "wait";
+    case OpKind::kNotify: return "notify";
+    case OpKind::kSet: return "set";
+    case OpKind::kClear: return "clear";
+    case OpKind::kRead: return "read";
+    case OpKind::kPut: return "put";
+    case OpKind::kGet: return "get";
+    case OpKind::kTaskDone: return "task_done";
+    case OpKind::kAbort: return "abort";
+    case OpKind::kCancel: return "cancel";
     case OpKind::kRandom: return "random";
     case OpKind::kWrite: return "write";
     case OpKind::kYield: return "yield";

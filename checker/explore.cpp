@@ -217,6 +217,13 @@ ExploreResult explore(const sim::ModelInstance& model, const ExploreOptions& opt
   return Exploration(model, options).run();
 }
 
+Trace run_one(const sim::ModelInstance& model, std::uint64_t seed, const ExploreOptions& options) {
+  sim::Runtime runtime;
+  RandomStrategy strategy(seed, 1);
+  strategy.next_execution();
+  return to_trace(runtime.run(model.main, strategy, {options.max_steps, options.ignore_time}));
+}
+
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,
                     const ReplayOptions& options) {
   sim::Runtime runtime;

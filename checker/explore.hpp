@@ -91,6 +91,10 @@ struct ReplayOptions {
 ReplayResult replay(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices,
                     const ReplayOptions& options = {});
 
+// One execution under the random strategy with `seed`: what a single run of the
+// program could look like (`interleave run`).
+Trace run_one(const sim::ModelInstance& model, std::uint64_t seed, const ExploreOptions& options);
+
 // "34650" -> "34,650", for certificates and reports.
 std::string with_commas(std::uint64_t number);
 

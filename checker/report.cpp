@@ -202,6 +202,18 @@ std::string explain_finding(const Trace& trace) {
   return f.message + "\n";
 }
 
+std::string seconds_text(sim::Nanos nanos) {
+  return fmt::format("{:.2f} s", static_cast<double>(nanos) / 1e9);
+}
+
+std::string render_output(const Trace& trace) {
+  std::string text;
+  for (const sim::OutputLine& line : trace.output) {
+    text += fmt::format("[{:>8.3f} s] {}\n", static_cast<double>(line.time) / 1e9, line.text);
+  }
+  return text + "simulated duration: " + seconds_text(trace.duration) + "\n";
+}
+
 std::string explain_cut_off(const Trace& trace) {
   std::string text;
   for (const sim::CutOffDaemon& d : trace.cut_off_daemons) {

@@ -23,6 +23,13 @@ std::string render_columns(const Trace& trace);
 // "3" for a number, the text itself for a string.
 std::string outcome_text(const sim::Outcome& outcome);
 
+// The lines the model printed, each with its virtual time ("[  0.100 s] text"), then
+// the simulated duration, as the seed notebooks show a run.
+std::string render_output(const Trace& trace);
+
+// "3.00 s": a virtual duration for people.
+std::string seconds_text(sim::Nanos nanos);
+
 // Daemon threads cut off when the main thread finished, one line each.
 std::string explain_cut_off(const Trace& trace);
 

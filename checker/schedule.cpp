@@ -8,7 +8,8 @@
 
 namespace checker {
 
-std::string encode_schedule(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices) {
+std::string encode_schedule(const sim::ModelInstance& model, const RunSchedule& run) {
+  const std::vector<sim::ThreadId>& choices = run.choices;
   std::string out = model.name + ":";
   for (std::size_t i = 0; i < model.params.size(); ++i) {
     if (i > 0) out += ',';
@@ -16,13 +17,22 @@ std::string encode_schedule(const sim::ModelInstance& model, std::span<const sim
   }
   out += ':';
   for (std::size_t i = 0; i < choices.size();) {
-    std::size_t run = 1;
-    while (i + run < choices.size() && choices[i + run] == choices[i]) ++run;
+    std::size_t repeat = 1;
+    while (i + repeat < choices.size() && choices[i + repeat] == choices[i]) ++repeat;
     if (i > 0) out += '.';
     out += std::to_string(choices[i]);
-    if (run > 1) out += "x" + std::to_string(run);
-    i += run;
+    if (repeat > 1) out += "x" + std::to_string(repeat);
+    i += repeat;
   }
+  std::string extras;
+  if (run.ignore_time) extras = "time=ignored";
+  if (!run.draws.empty()) {
+    extras += extras.empty() ? "draws=" : ",draws=";
+    for (std::size_t i = 0; i < run.draws.size(); ++i) {
+      extras += (i == 0 ? "" : ".") + std::to_string(run.draws[i]);
+    }
+  }
+  if (!extras.empty()) out += ":" + extras;
   return out;
 }
 
@@ -45,8 +55,12 @@ class Parser {
     expect(':', "':' after the model name");
     if (peek() != ':') parse_params(result);
     expect(':', "',' or ':' after a parameter");
-    if (!at_end()) parse_choices(result);
-    if (!at_end()) fail("expected '.', 'x' or the end of the schedule");
+    if (!at_end() && peek() != ':') parse_choices(result);
+    if (peek() == ':') {
+      ++pos_;
+      parse_extras(result);
+    }
+    if (!at_end()) fail("expected '.', 'x', ':' or the end of the schedule");
     return result;
   }
 
@@ -77,16 +91,53 @@ class Parser {
         const std::size_t count_at = pos_;
         count = number("a repeat count after 'x'");
         if (count == 0) fail_at(count_at, "repeat count must be at least 1");
-        if (count > kMaxScheduleChoices - result.choices.size()) {
+        if (count > kMaxScheduleChoices - result.run.choices.size()) {
           fail_at(count_at, "more than 10,000,000 choices");
         }
-      } else if (result.choices.size() == kMaxScheduleChoices) {
+      } else if (result.run.choices.size() == kMaxScheduleChoices) {
         fail_at(thread_at, "more than 10,000,000 choices");
       }
-      result.choices.insert(result.choices.end(), count, static_cast<sim::ThreadId>(thread));
+      result.run.choices.insert(result.run.choices.end(), count, static_cast<sim::ThreadId>(thread));
       if (peek() != '.') return;
       ++pos_;
     }
+  }
+
+  void parse_extras(ParsedSchedule& result) {
+    while (true) {
+      const std::size_t start = pos_;
+      const std::string key = name("'time=ignored' or 'draws=...'");
+      expect('=', "'=' after '" + key + "'");
+      if (key == "time") {
+        const std::size_t value_at = pos_;
+        const std::string value = name("'ignored' or 'virtual'");
+        if (value != "ignored" && value != "virtual") fail_at(value_at, "time must be 'ignored' or 'virtual'");
+        result.run.ignore_time = value == "ignored";
+      } else if (key == "draws") {
+        while (true) {
+          result.run.draws.push_back(draw_value());
+          if (peek() != '.') break;
+          ++pos_;
+        }
+      } else {
+        fail_at(start, "unknown schedule field '" + key + "' (expected time or draws)");
+      }
+      if (peek() != ',') return;
+      ++pos_;
+    }
+  }
+
+  // A random() draw: any 64-bit value; more than 20 digits cannot fit.
+  std::uint64_t draw_value() {
+    const std::size_t start = pos_;
+    if (at_end() || !is_digit(text_[pos_])) fail("expected a draw value");
+    while (!at_end() && is_digit(text_[pos_])) ++pos_;
+    const std::string digits(text_.substr(start, pos_ - start));
+    if (digits.size() > 20 || (digits.size() == 20 && digits > "18446744073709551615")) {
+      fail_at(start, "draw value too large");
+    }
+    if (result_draw_count_++ == kMaxScheduleChoices) fail_at(start, "more than 10,000,000 draws");
+    return std::stoull(digits);
   }
 
   std::string name(const std::string& what) {
@@ -127,6 +178,7 @@ class Parser {
   std::string_view text_;  // the schedule without surrounding whitespace
   std::size_t offset_;     // where text_ starts in the caller's string
   std::size_t pos_ = 0;
+  std::size_t result_draw_count_ = 0;
 };
 
 }  // namespace

@@ -7,7 +7,10 @@
 // PARAMS are the instance's parameters in declared order, `name=value` joined by `,`
 // (empty for a model without parameters); CHOICES are the chosen thread ids,
 // run-length encoded (`TxN`: thread T, N times in a row; plain `T` when N = 1) and
-// joined by `.` (empty when the execution had no scheduling point). Also owns
+// joined by `.` (empty when the execution had no scheduling point). An optional
+// fourth field holds what else a replay needs, `,`-separated: `time=ignored` when the
+// run ignored the virtual clock, and `draws=V.V.V` with the values of the model's
+// random() draws, e.g. `producer:size=3:1x4.2:time=ignored,draws=41.87`. Also owns
 // InputError, the exception for every malformed input the user gives the checker
 // (schedules, trace files).
 #pragma once
@@ -16,6 +19,7 @@
 #include "sim/model_instance.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -35,15 +39,22 @@ struct InputError : std::runtime_error {
 // lengths (`0x99999999999`) exhausting memory.
 inline constexpr std::size_t kMaxScheduleChoices = 10'000'000;
 
+// Everything a schedule string says about a run, besides the model.
+struct RunSchedule {
+  std::vector<sim::ThreadId> choices;
+  std::vector<std::uint64_t> draws;
+  bool ignore_time = false;
+};
+
 struct ParsedSchedule {
   std::string model;
   std::vector<std::pair<std::string, std::string>> params;  // in the order written
-  std::vector<sim::ThreadId> choices;
+  RunSchedule run;
 };
 
-// The compact string of `choices` run against `model`. Parameter names and values
-// must not contain `:`, `,`, `=` or whitespace (the registry's never do).
-std::string encode_schedule(const sim::ModelInstance& model, std::span<const sim::ThreadId> choices);
+// The compact string of a run of `model`. Parameter names and values must not
+// contain `:`, `,`, `=` or whitespace (the registry's never do).
+std::string encode_schedule(const sim::ModelInstance& model, const RunSchedule& run);
 
 // Parses a compact schedule; surrounding whitespace is ignored. Throws InputError
 // ("malformed schedule: ... at character N", N 1-based in `text`) on any malformed

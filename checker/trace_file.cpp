@@ -77,7 +77,9 @@ Json trace_to_json(const sim::ModelInstance& model, const Trace& trace, const Tr
   doc["strategy"] = origin.strategy;
   doc["seed"] = origin.seed;
   doc["max_steps"] = origin.max_steps;
-  doc["schedule"] = encode_schedule(model, trace.choices);
+  doc["schedule"] = encode_schedule(model, {trace.choices, trace.draws, origin.ignore_time});
+  doc["time"] = origin.ignore_time ? "ignored" : "virtual";
+  doc["duration_seconds"] = static_cast<double>(trace.duration) / 1e9;
 
   Json choices = Json::array();
   const std::vector<RecordedStep> steps = labelled_steps(trace);
@@ -119,13 +121,24 @@ Json trace_to_json(const sim::ModelInstance& model, const Trace& trace, const Tr
     }
     doc["cut_off_daemons"] = std::move(daemons);
   }
+  if (!trace.output.empty()) {
+    Json output = Json::array();
+    for (const sim::OutputLine& line : trace.output) {
+      Json entry;
+      entry["time_seconds"] = static_cast<double>(line.time) / 1e9;
+      entry["thread"] = name_of_thread(trace, line.thread);
+      entry["text"] = line.text;
+      output.push_back(std::move(entry));
+    }
+    doc["output"] = std::move(output);
+  }
   if (trace.outcome) doc["outcome"] = outcome_value(*trace.outcome);
   return doc;
 }
 
-Json trace_to_json(const sim::ModelInstance& model, const FoundBug& bug, std::uint64_t seed,
-                   std::uint32_t max_steps) {
-  return trace_to_json(model, bug.trace, TraceOrigin{bug.strategy, seed, max_steps});
+Json trace_to_json(const sim::ModelInstance& model, const FoundBug& bug, const ExploreOptions& options) {
+  return trace_to_json(model, bug.trace,
+                       TraceOrigin{bug.strategy, options.seed, options.max_steps, options.ignore_time});
 }
 
 void write_trace_file(const std::filesystem::path& path, const Json& document) {
@@ -139,8 +152,8 @@ void write_trace_file(const std::filesystem::path& path, const Json& document) {
 }
 
 void write_trace_file(const std::filesystem::path& path, const sim::ModelInstance& model,
-                      const FoundBug& bug, std::uint64_t seed, std::uint32_t max_steps) {
-  write_trace_file(path, trace_to_json(model, bug, seed, max_steps));
+                      const FoundBug& bug, const ExploreOptions& options) {
+  write_trace_file(path, trace_to_json(model, bug, options));
 }
 
 // ------------------------------------------------------------------------ reading
@@ -265,9 +278,9 @@ LoadedTrace read_trace_file(const std::filesystem::path& path) {
     reader.fail("\"parameters\" (" + params_text(recorded) + ") disagree with \"schedule\" (" +
                 params_text(schedule.params) + ")");
   }
-  if (choices.size() != schedule.choices.size()) {
+  if (choices.size() != schedule.run.choices.size()) {
     reader.fail("\"choices\" has " + std::to_string(choices.size()) + " entries but \"schedule\" has " +
-                std::to_string(schedule.choices.size()) + " choices");
+                std::to_string(schedule.run.choices.size()) + " choices");
   }
   for (const Json& entry : choices) {
     if (!entry.is_object()) reader.wrong_type("choices[]", "an object", entry);
@@ -298,7 +311,7 @@ LoadedTrace read_trace_file(const std::filesystem::path& path) {
   }
 
   loaded.params = std::move(schedule.params);
-  loaded.choices = std::move(schedule.choices);
+  loaded.run = std::move(schedule.run);
   return loaded;
 }
 

@@ -7,6 +7,10 @@
 
 #include "checker/schedule.hpp"
 #include "checker/trace_file.hpp"
+#include "sim/output.hpp"
+#include "sim/shared.hpp"
+#include "sim/thread.hpp"
+#include "sim/check.hpp"
 
 #include <doctest/doctest.h>
 
@@ -222,15 +226,17 @@ TEST_CASE("round trip through the compact schedule string") {
     const checker::ExploreResult result = checker::explore(c.model, test::random_first_bug(3));
     REQUIRE(result.bugs.size() == 1);
     const checker::Trace& found = result.bugs[0].trace;
-    const std::string text = checker::encode_schedule(c.model, found.choices);
+    const std::string text = checker::encode_schedule(c.model, {found.choices, found.draws, false});
     CAPTURE(text);
     const checker::ParsedSchedule parsed = checker::parse_schedule(text);
     CHECK(parsed.model == c.model.name);
     CHECK(parsed.params == c.model.params);
-    CHECK(parsed.choices == found.choices);
+    CHECK(parsed.run.choices == found.choices);
+    CHECK(parsed.run.draws == found.draws);
+    CHECK_FALSE(parsed.run.ignore_time);
 
     const sim::ModelInstance again = models::instantiate(parsed.model, parsed.params);
-    const checker::ReplayResult replayed = checker::replay(again, parsed.choices, {.max_steps = c.max_steps});
+    const checker::ReplayResult replayed = checker::replay(again, parsed.run.choices, {.max_steps = c.max_steps});
     CHECK_FALSE(replayed.divergence.has_value());
     test::require_same_trace(replayed.trace, found);
   }
@@ -244,25 +250,26 @@ TEST_CASE("round trip through a JSON trace file") {
     }
     const std::string case_name = c.name;
       CAPTURE(case_name);
-    const checker::ExploreOptions options = test::random_first_bug(5);
+    checker::ExploreOptions options = test::random_first_bug(5);
+    options.max_steps = c.max_steps;
     const checker::ExploreResult result = checker::explore(c.model, options);
     REQUIRE(result.bugs.size() == 1);
     const checker::FoundBug& bug = result.bugs[0];
     const std::filesystem::path file = std::filesystem::path(dir) / (c.model.name + ".json");
-    checker::write_trace_file(file, c.model, bug, options.seed, c.max_steps);
+    checker::write_trace_file(file, c.model, bug, options);
 
     const checker::LoadedTrace loaded = checker::read_trace_file(file);
     CHECK(loaded.model == c.model.name);
     CHECK(loaded.params == c.model.params);
-    CHECK(loaded.choices == bug.trace.choices);
+    CHECK(loaded.run.choices == bug.trace.choices);
     CHECK(loaded.strategy == bug.strategy);
     CHECK(loaded.max_steps == c.max_steps);
     CHECK(loaded.finding_kind == std::string(sim::finding_kind_name(bug.trace.finding->kind)));
     CHECK(loaded.finding_message == bug.trace.finding->message);
-    CHECK(loaded.steps.size() == loaded.choices.size());
+    CHECK(loaded.steps.size() == loaded.run.choices.size());
 
     const checker::ReplayResult replayed =
-        checker::replay(models::instantiate(loaded.model, loaded.params), loaded.choices, {.max_steps = c.max_steps});
+        checker::replay(models::instantiate(loaded.model, loaded.params), loaded.run.choices, {.max_steps = c.max_steps});
     CHECK_FALSE(replayed.divergence.has_value());
     test::require_same_trace(replayed.trace, bug.trace);
     CHECK(checker::labelled_steps(replayed.trace).size() == loaded.steps.size());
@@ -331,6 +338,60 @@ TEST_CASE("a schedule for a different model diverges instead of running wild") {
   REQUIRE(result.bugs.size() == 1);
   const checker::ReplayResult replayed = checker::replay(test::philosophers(2), result.bugs[0].trace.choices);
   CHECK(replayed.divergence.has_value());
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("replay: draws and time mode") {
+
+TEST_CASE("the schedule string carries random() draws and the time mode, and parses back") {
+  const sim::ModelInstance model = test::counter(2, 1);
+  const checker::RunSchedule run{{1, 1, 2, 2, 0}, {41, 0, 18446744073709551615ull}, true};
+  const std::string text = checker::encode_schedule(model, run);
+  CHECK(text == "counter:threads=2,iters=1,locked=false:1x2.2x2.0:time=ignored,draws=41.0.18446744073709551615");
+  const checker::ParsedSchedule parsed = checker::parse_schedule(text);
+  CHECK(parsed.run.choices == run.choices);
+  CHECK(parsed.run.draws == run.draws);
+  CHECK(parsed.run.ignore_time);
+  // Without extras the fourth field is absent, and virtual time is the default.
+  CHECK(checker::encode_schedule(model, {{0}, {}, false}) == "counter:threads=2,iters=1,locked=false:0");
+  CHECK_FALSE(checker::parse_schedule("counter::0:time=virtual").run.ignore_time);
+  CHECK_THROWS_WITH_AS(checker::parse_schedule("counter::0:time=later"),
+                       "malformed schedule: time must be 'ignored' or 'virtual' at character 17",
+                       checker::InputError);
+  CHECK_THROWS_WITH_AS(checker::parse_schedule("counter::0:draws=18446744073709551616"),
+                       "malformed schedule: draw value too large at character 18", checker::InputError);
+  CHECK_THROWS_WITH_AS(checker::parse_schedule("counter::0:colour=red"),
+                       "malformed schedule: unknown schedule field 'colour' (expected time or draws) at character 12",
+                       checker::InputError);
+}
+
+TEST_CASE("random() draws found by the random strategy replay exactly") {
+  // Two threads each draw a number and store it; the last store wins. Which numbers
+  // are drawn depends on the strategy's stream, so only the recorded draws reproduce it.
+  const sim::ModelInstance model = test::inline_model("draws", [] {
+    sim::Shared<std::int64_t> x("x", 0);
+    sim::Thread a([&x] { x.store(sim::randint(1, 101)); });
+    sim::Thread b([&x] { x.store(sim::randint(1, 101)); });
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    const std::int64_t last = x.load();
+    sim::outcome(last);
+    sim::check(last != 0, "never");
+  });
+  const checker::Trace trace = checker::run_one(model, 7, {});
+  REQUIRE(trace.draws.size() == 2);
+  for (std::uint64_t d : trace.draws) CHECK(d < 101);
+  const checker::ReplayResult replayed = checker::replay(model, trace.choices, {.draws = trace.draws});
+  CHECK_FALSE(replayed.divergence.has_value());
+  CHECK(replayed.trace.outcome == trace.outcome);
+  CHECK(replayed.trace.draws == trace.draws);
+  // Without the draws the replay stops at the first draw and says so.
+  const checker::ReplayResult missing = checker::replay(model, trace.choices);
+  REQUIRE(missing.divergence.has_value());
+  CHECK(*missing.divergence == "random() draw 1 is missing from the recorded draws, or out of range");
 }
 
 }  // TEST_SUITE

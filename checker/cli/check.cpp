@@ -133,10 +133,11 @@ int run_check(const CheckArgs& args, const std::vector<std::string>& extras) {
   const ExploreResult result = explore(model, options);
   Report report{model, options, args, result, {}, {}};
   for (std::size_t i = 0; i < result.bugs.size(); ++i) {
-    report.schedules.push_back(encode_schedule(model, result.bugs[i].trace.choices));
+    const Trace& trace = result.bugs[i].trace;
+    report.schedules.push_back(encode_schedule(model, {trace.choices, trace.draws, options.ignore_time}));
     if (!args.trace_out.empty()) {
       report.trace_files.push_back(trace_path(args.trace_out, i));
-      write_trace_file(report.trace_files.back(), model, result.bugs[i], options.seed, options.max_steps);
+      write_trace_file(report.trace_files.back(), model, result.bugs[i], options);
     }
   }
   if (args.explore.json) {

@@ -10,5 +10,6 @@ Command add_list_command(CLI::App& app);      // list.cpp
 Command add_check_command(CLI::App& app);     // check.cpp
 Command add_outcomes_command(CLI::App& app);  // outcomes.cpp
 Command add_replay_command(CLI::App& app);    // replay.cpp
+Command add_run_command(CLI::App& app);       // run.cpp
 
 }  // namespace checker::cli

@@ -44,10 +44,11 @@ struct ExploreArgs {
   std::string random_executions;
   std::string timeout;
   bool json = false;
+  bool ignore_time = false;
 };
 
 // Registers MODEL, --strategy, --seed, --max-executions, --max-steps,
-// --random-executions, --timeout and --json on `app`, and lets the model parameters
+// --random-executions, --ignore-time, --timeout and --json on `app`, and lets the model parameters
 // through as extras. `default_strategy` is shown in the help and used when absent.
 void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& default_strategy);
 

@@ -1,5 +1,5 @@
 // The `interleave` program: parses the command line with CLI11, runs the chosen
-// subcommand (list, check, outcomes, replay; one file each) and turns every error
+// subcommand (list, check, outcomes, replay, run; one file each) and turns every error
 // into one line on stderr and exit status 2. Thin by design: the work is done by the
 // checker library.
 #include "checker/cli/commands.hpp"
@@ -24,11 +24,12 @@ int run(int argc, char** argv) {
       "  interleave list\n"
       "  interleave check philosophers\n"
       "  interleave outcomes counter --threads 3 --iters 1\n"
+      "  interleave run executor-deadlock\n"
       "  interleave replay --schedule executor-deadlock:workers=2:0x2.2.0.1.2.1\n\n"
       "Run `interleave COMMAND --help` for a command's options.");
   app.require_subcommand(0, 1);
   const Command commands[] = {add_list_command(app), add_check_command(app), add_outcomes_command(app),
-                              add_replay_command(app)};
+                              add_replay_command(app), add_run_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -44,7 +45,7 @@ int run(int argc, char** argv) {
     };
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
       print_error(std::string("unknown command '") + argv[1] +
-                  "' (commands: list, check, outcomes, replay; see interleave --help)");
+                  "' (commands: list, check, outcomes, replay, run; see interleave --help)");
       return kExitUsage;
     }
     std::string hint = " (see interleave --help)";
@@ -57,7 +58,7 @@ int run(int argc, char** argv) {
   for (const Command& command : commands) {
     if (command.app->parsed()) return command.run();
   }
-  print_error("a command is required: list, check, outcomes or replay (see interleave --help)");
+  print_error("a command is required: list, check, outcomes, replay or run (see interleave --help)");
   return kExitUsage;
 }
 

@@ -63,6 +63,9 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
                  "give up after this many seconds of wall time (exit 4); guards against a model "
                  "looping in plain C++ without any visible operation")
       ->type_name("SECONDS");
+  app.add_flag("--ignore-time", args.ignore_time,
+               "ignore the virtual clock: sleep is a plain scheduling point and timeouts may expire "
+               "at any point, so timing hides no interleaving");
   app.add_flag("--json", args.json, "print one JSON object instead of text");
 }
 
@@ -80,6 +83,7 @@ ExploreOptions to_explore_options(const ExploreArgs& args) {
   options.max_steps =
       static_cast<std::uint32_t>(parse_number("--max-steps", args.max_steps, 1, kMaxStepsCap));
   options.random_executions = parse_number("--random-executions", args.random_executions, 0, UINT64_MAX);
+  options.ignore_time = args.ignore_time;
   return options;
 }
 

@@ -73,7 +73,7 @@ int run_replay(const ReplayArgs& args) {
   ParsedSchedule parsed;
   if (!args.file.empty()) {
     loaded = read_trace_file(args.file);
-    parsed = ParsedSchedule{loaded->model, loaded->params, loaded->choices};
+    parsed = ParsedSchedule{loaded->model, loaded->params, loaded->run};
   } else {
     parsed = parse_schedule(args.schedule);
   }
@@ -87,20 +87,23 @@ int run_replay(const ReplayArgs& args) {
   const sim::ModelInstance model = models::instantiate(parsed.model, parsed.params);
   arm_watchdog(args.timeout);
 
-  const ReplayResult result = replay(model, parsed.choices, {.max_steps = max_steps});
+  const ReplayResult result = replay(
+      model, parsed.run.choices,
+      {.max_steps = max_steps, .ignore_time = parsed.run.ignore_time, .draws = parsed.run.draws});
   std::optional<std::string> divergence = result.divergence;
   if (!divergence && loaded) divergence = compare_with_file(*loaded, result.trace);
 
   const Trace& trace = result.trace;
   std::cout << "model: " << model_line(model) << '\n';
-  std::cout << "schedule: " << encode_schedule(model, parsed.choices);
+  std::cout << "schedule: " << encode_schedule(model, parsed.run);
   if (loaded) std::cout << " (from " << args.file << ")";
   const std::string columns = render_columns(trace);
   std::cout << "\n\n" << columns << (columns.ends_with('\n') ? "" : "\n");
   if (trace.finding) {
     std::cout << "\nbug: " << finding_headline(trace) << '\n' << indent(explain_finding(trace), "  ") << '\n';
   }
-  std::cout << "\noutcome: " << (trace.outcome ? outcome_text(*trace.outcome) : "none") << '\n';
+  std::cout << "\noutput:\n" << render_output(trace);
+  std::cout << "outcome: " << (trace.outcome ? outcome_text(*trace.outcome) : "none") << '\n';
   if (const std::string note = explain_cut_off(trace); !note.empty()) std::cout << indent(note, "") << '\n';
 
   if (divergence) {

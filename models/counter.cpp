@@ -17,9 +17,8 @@
 #include "sim/shared.hpp"
 #include "sim/thread.hpp"
 
-#include <fmt/format.h>
-
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace models {
@@ -53,8 +52,9 @@ void counter_program(int n_threads, int iters, bool locked) {
   sim::outcome(final_value);
   const std::int64_t expected = static_cast<std::int64_t>(n_threads) * iters;
   sim::check(final_value == expected, [&] {
-    return fmt::format("lost update: counter is {}, expected {} ({} threads x {} increments)",
-                       final_value, expected, n_threads, iters);
+    return "lost update: counter is " + std::to_string(final_value) + ", expected " +
+           std::to_string(expected) + " (" + std::to_string(n_threads) + " threads x " +
+           std::to_string(iters) + " increments)";
   });
 }
 

@@ -27,7 +27,14 @@ const NeverReady kNeverReady;
 }  // namespace
 
 Runtime::Runtime(std::size_t stack_size) : stacks_(stack_size) {}
-Runtime::~Runtime() = default;
+Runtime::~Runtime() {
+  retiring_ = true;
+  for (ThreadId id = 0; id < threads_.size(); ++id) {
+    if (!threads_[id]->fiber) continue;
+    current_ = kHost;
+    switch_to(id);  // its loop ends and it returns to us
+  }
+}
 
 Runtime& Runtime::current() {
   if (g_current == nullptr) {
@@ -86,8 +93,23 @@ void Runtime::land(void* fake_stack, boost::context::fiber&& from_fiber) {
   fiber_of(switching_from_) = std::move(from_fiber);
 }
 
+// A slot's fiber outlives its thread: once the body is done it parks, and the next
+// thread started in the same slot (usually in the next execution) resumes it, so
+// starting a thread costs one switch instead of a fiber and stack set-up and tear-down.
+// ~Runtime retires the parked fibers, so none is ever destroyed while suspended.
 boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& caller) {
   land(nullptr, std::move(caller));
+  while (!retiring_) {
+    run_body(self);
+    switch_to(after_finish(self));  // parked until this slot's next thread starts
+  }
+  switching_from_ = self;
+  current_ = kHost;
+  before_switch(nullptr, host_stack_);  // this stack is done for good
+  return std::move(host_fiber_);
+}
+
+void Runtime::run_body(ThreadId self) {
   ThreadState& me = state(self);
   try {
     me.body();
@@ -105,12 +127,6 @@ boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& call
   me.waiting_on = nullptr;
   me.body = nullptr;
   if (!cancelling_ && !me.killed) record(OpKind::kFinish, self);  // being stopped is not a step
-
-  const ThreadId next = after_finish(self);
-  switching_from_ = self;
-  current_ = next;
-  before_switch(nullptr, bounds_of(next));  // this stack is done for good
-  return std::move(fiber_of(next));
 }
 
 // --- threads -----------------------------------------------------------------------
@@ -146,12 +162,14 @@ void Runtime::start_thread(ThreadId id) {
   ThreadState& t = state(id);
   if (t.status != Status::kNew) fail(FindingKind::kMisuse, "threads can only be started once");
   if (id != kMainThread) record(OpKind::kStart, id);
-  const boost::context::stack_context stack = stacks_.take();
-  t.stack = {static_cast<char*>(stack.sp) - stack.size, stack.size};
-  t.fiber = boost::context::fiber(
-      std::allocator_arg, boost::context::preallocated(stack.sp, stack.size, stack),
-      PooledStackAllocator(stacks_),
-      [this, id](boost::context::fiber&& caller) { return entry(id, std::move(caller)); });
+  if (!t.fiber) {  // a new slot; otherwise its parked fiber from an earlier thread is reused
+    const boost::context::stack_context stack = stacks_.take();
+    t.stack = {static_cast<char*>(stack.sp) - stack.size, stack.size};
+    t.fiber = boost::context::fiber(
+        std::allocator_arg, boost::context::preallocated(stack.sp, stack.size, stack),
+        PooledStackAllocator(stacks_),
+        [this, id](boost::context::fiber&& caller) { return entry(id, std::move(caller)); });
+  }
   t.status = Status::kRunning;
   // A started thread runs eagerly up to its first visible operation and comes back;
   // the main thread has nobody to come back to.
@@ -297,7 +315,7 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
 bool Runtime::stop_newer_threads() {
   for (ThreadId id = thread_count_; id-- > current_ + 1;) {
     ThreadState& t = state(id);
-    if (t.status == Status::kFinished || !t.fiber) continue;
+    if (t.status != Status::kParked && t.status != Status::kRunning) continue;
     t.return_to = current_;
     switch_to(id);
   }
@@ -366,18 +384,18 @@ bool Runtime::advance_clock() {
 }
 
 ThreadId Runtime::decide() {
-  bool any_unfinished = false;
+  bool any_parked = false;
   do {
     enabled_.clear();
     for (ThreadId id = 0; id < thread_count_; ++id) {
-      const ThreadState& t = state(id);
+      const ThreadState& t = *threads_[id];
       if (t.status != Status::kParked) continue;
-      any_unfinished = true;
+      any_parked = true;
       if (is_enabled(t)) enabled_.push_back(id);
     }
   } while (enabled_.empty() && advance_clock());
   if (enabled_.empty()) {
-    if (any_unfinished) record_deadlock();
+    if (any_parked) record_deadlock();
     return kHost;
   }
   if (decisions_ >= options_.max_steps) {
@@ -394,20 +412,22 @@ ThreadId Runtime::decide() {
     cancelling_ = true;
     return kHost;
   }
-  bool valid = false;
-  bool current_enabled = false;
-  for (ThreadId id : enabled_) {
-    valid |= id == chosen;
-    current_enabled |= id == current_;
-  }
-  if (!valid) internal_error("the scheduler chose a thread that is not enabled");
   ++decisions_;
   record_.choices.push_back(chosen);
-  record_.reasons.push_back(chosen == current_                            ? SwitchReason::kContinued
-                            : state(current_).status == Status::kFinished ? SwitchReason::kFinished
-                            : current_enabled                             ? SwitchReason::kPreempted
-                                                                          : SwitchReason::kBlocked);
+  record_.reasons.push_back(switch_reason(chosen));
   return chosen;
+}
+
+// Why the thread at the scheduling point keeps or loses the processor; also checks
+// that the scheduler kept its contract.
+SwitchReason Runtime::switch_reason(ThreadId chosen) const {
+  const auto enabled = [this](ThreadId id) {
+    return id < thread_count_ && threads_[id]->status == Status::kParked && is_enabled(*threads_[id]);
+  };
+  if (!enabled(chosen)) internal_error("the scheduler chose a thread that is not enabled");
+  if (chosen == current_) return SwitchReason::kContinued;
+  if (threads_[current_]->status == Status::kFinished) return SwitchReason::kFinished;
+  return enabled(current_) ? SwitchReason::kPreempted : SwitchReason::kBlocked;
 }
 
 ThreadId Runtime::after_finish(ThreadId self) {
@@ -427,7 +447,7 @@ ThreadId Runtime::after_finish(ThreadId self) {
 ThreadId Runtime::next_to_cancel() const {
   for (ThreadId id = thread_count_; id-- > 0;) {
     const ThreadState& t = *threads_[id];
-    if (t.status != Status::kFinished && t.fiber) return id;
+    if (t.status == Status::kParked || t.status == Status::kRunning) return id;
   }
   return kHost;
 }
@@ -455,18 +475,6 @@ void Runtime::record_deadlock() {
 }
 
 // --- recording and findings --------------------------------------------------------
-
-void Runtime::record(OpKind kind, ObjectId object, std::int64_t value, bool has_value) {
-  Event event;
-  event.thread = current_;
-  event.kind = kind;
-  event.object = object;
-  event.value = value;
-  event.has_value = has_value;
-  event.decision = decisions_;
-  event.time = now_;
-  record_.events.push_back(event);
-}
 
 ObjectId Runtime::register_object(std::string_view name) {
   record_.object_names.emplace_back(name);

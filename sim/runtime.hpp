@@ -101,7 +101,9 @@ class Runtime {
   // recorded, so a replay reproduces it.
   std::uint64_t draw(std::uint64_t bound);
   // Appends a step to the record (after the operation has happened).
-  void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value);
+  void record(OpKind kind, ObjectId object, std::int64_t value, bool has_value) {
+    record_.events.push_back(Event{current_, kind, object, value, has_value, decisions_, now_});
+  }
   void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
   ObjectId register_object(std::string_view name);
   // Called by a Waitable's destructor: threads still waiting on it (daemons, at main
@@ -181,9 +183,11 @@ class Runtime {
   boost::context::fiber& fiber_of(ThreadId id) { return id == kHost ? host_fiber_ : threads_[id]->fiber; }
   void switch_to(ThreadId next);
   boost::context::fiber entry(ThreadId self, boost::context::fiber&& caller);
+  void run_body(ThreadId self);
   void land(void* fake_stack, boost::context::fiber&& from_fiber);
   StackBounds bounds_of(ThreadId id) const;
   ThreadId decide();
+  SwitchReason switch_reason(ThreadId chosen) const;
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
   ThreadId after_finish(ThreadId self);
@@ -215,6 +219,7 @@ class Runtime {
   ObjectId stdout_id_ = kNoObject;     // registered at the first write of an execution
   std::string partial_line_;           // stdout text not yet ended by "\n"
   bool cancelling_ = false;
+  bool retiring_ = false;               // ~Runtime: parked fibers leave their loop
   std::uint32_t decisions_ = 0;
   std::uint32_t draws_ = 0;
   ExecutionRecord record_;

@@ -200,9 +200,9 @@ TEST_CASE("nested submit on a one-worker pool waits for a task that never starts
   CHECK(main->waits_for == "future outer (parent), which runs on worker-0");
   CHECK(main->blocker == worker);
   CHECK(w->waits_for ==
-        "future inner (leaf), which has not started: it waits in the queue for a free worker, "
-        "and all 1 of the executor's workers are busy");
-  CHECK(w->blocker == sim::kNoThread);
+        "future inner (leaf), which has not started: it waits in the queue, and the only worker "
+        "(worker-0) is the thread waiting for it");
+  CHECK(w->blocker == worker);  // the worker waits for itself: a cycle of one
 }
 
 TEST_CASE("two threads joining each other") {

@@ -88,6 +88,7 @@ PhaseEnd run_phase(sim::Runtime& runtime, const sim::ModelInstance& model, Strat
     prepared = false;
     const sim::ExecutionRecord& record =
         runtime.run(model.main, strategy, {options.max_steps, options.ignore_time});
+    strategy.execution_finished(record);
     if (record.abandoned) {
       throw std::runtime_error(
           "model '" + model.name +

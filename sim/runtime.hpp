@@ -123,6 +123,13 @@ class Runtime {
   bool is_daemon(ThreadId id) const { return threads_[id]->daemon; }
   const std::string& thread_name(ThreadId id) const { return record_.thread_names[id]; }
   ThreadId current_thread() const { return current_; }
+  // The operation a parked thread will perform when it is chosen next (for
+  // partial-order reduction, which needs each enabled thread's next step).
+  struct PendingOp {
+    OpKind kind;
+    ObjectId object;
+  };
+  PendingOp pending(ThreadId id) const { return {threads_[id]->pending_kind, threads_[id]->pending_object}; }
   // True once the running thread must stop: the execution is over, or it is a daemon
   // being cut off. Primitives check it before touching shared state from a destructor.
   bool cancelling() const { return cancelling_ || (current_ != kHost && threads_[current_]->killed); }

@@ -1,6 +1,7 @@
 #include "checker/explore.hpp"
 
 #include "checker/strategies/dfs.hpp"
+#include "checker/strategies/dpor.hpp"
 #include "checker/strategies/random.hpp"
 #include "checker/strategies/replay.hpp"
 #include "sim/runtime.hpp"
@@ -118,6 +119,9 @@ class Exploration {
       case StrategyKind::kRandom:
         finish_random(run_random());
         break;
+      case StrategyKind::kDpor:
+        finish_dpor(run_dpor());
+        break;
       case StrategyKind::kDefault: {
         const PhaseEnd probe = run_dfs(options_.dfs_probe_executions);
         if (probe != PhaseEnd::kBudget) {
@@ -152,6 +156,52 @@ class Exploration {
     const PhaseEnd end = run_phase(runtime_, model_, random_, false, kUnbounded, prepared, options_, collector_);
     random_runs_ = collector_.result().executions - before;
     return end;
+  }
+
+  // Like run_phase, but executions DPOR abandons as sleep-set blocked are counted apart.
+  PhaseEnd run_dpor() {
+    DporStrategy dpor;
+    ExploreResult& result = collector_.result();
+    for (;;) {
+      if (!dpor.next_execution()) return PhaseEnd::kDone;
+      if (result.executions == options_.max_executions) return PhaseEnd::kLimit;
+      const sim::ExecutionRecord& record =
+          runtime_.run(model_.main, dpor, {options_.max_steps, options_.ignore_time});
+      dpor.execution_finished(record);
+      if (dpor.last_execution_diverged()) {
+        throw std::runtime_error(
+            "model '" + model_.name +
+            "' is not deterministic: replaying a schedule prefix gave a different set of runnable "
+            "threads (models may not use real time, real I/O or unseeded randomness)");
+      }
+      if (dpor.last_execution_blocked()) {
+        ++result.sleep_set_blocked;
+        continue;
+      }
+      ++dpor_runs_;
+      if (!collector_.add(record, dpor, true)) return PhaseEnd::kStopped;
+    }
+  }
+
+  void finish_dpor(PhaseEnd end) {
+    ExploreResult& result = collector_.result();
+    const std::string blocked =
+        result.sleep_set_blocked == 0 ? "" : ", besides " + plural(result.sleep_set_blocked, "sleep-set-blocked execution");
+    switch (end) {
+      case PhaseEnd::kDone:
+        result.exhaustive = true;
+        result.certificate = "exhaustive: all " + plural(dpor_runs_, "trace") + " explored (DPOR)" + blocked;
+        break;
+      case PhaseEnd::kStopped:
+        result.certificate = "stopped at the first bug, found by DPOR execution " + with_commas(dpor_runs_) + blocked;
+        break;
+      case PhaseEnd::kLimit:
+      case PhaseEnd::kBudget:
+        result.limit_hit = true;
+        result.certificate = "stopped at the " + with_commas(options_.max_executions) + "-execution limit (" +
+                             plural(dpor_runs_, "DPOR execution") + blocked + "): not exhaustive";
+        break;
+    }
   }
 
   std::string random_text() const {
@@ -210,6 +260,7 @@ class Exploration {
   bool dfs_prepared_ = false;
   std::uint64_t dfs_runs_ = 0;
   std::uint64_t random_runs_ = 0;
+  std::uint64_t dpor_runs_ = 0;
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ enum class StrategyKind {
   kDefault,
   kDfs,
   kRandom,
+  // Dynamic partial-order reduction (checker/strategies/dpor.hpp): exhaustive like
+  // DFS, with one execution per Mazurkiewicz trace as the goal.
+  kDpor,
 };
 
 struct ExploreOptions {
@@ -70,6 +73,9 @@ struct ExploreResult {
   std::vector<FoundBug> bugs;   // distinct findings, in the order found
   std::vector<OutcomeCount> outcomes;  // sorted by value; exact when `exhaustive`
   std::optional<Trace> cut_off_example;  // first execution that cut off daemon threads
+  // DPOR only: executions abandoned because every enabled thread was in the sleep set
+  // (they repeat an explored trace); not counted in `executions`.
+  std::uint64_t sleep_set_blocked = 0;
 };
 
 // Explores `model`. Throws std::runtime_error if the model is not deterministic

@@ -8,7 +8,13 @@ namespace models {
 
 const std::vector<ModelSpec>& all_models() {
   static const std::vector<ModelSpec> models = {counter_spec(), philosophers_spec(),
-                                                executor_deadlock_spec()};
+                                                executor_deadlock_spec(),
+                                                fake_database_spec(), nested_submit_spec(),
+                                                future_timeout_spec(), as_completed_spec(),
+                                                double_acquire_spec(), daemon_cutoff_spec(),
+                                                producer_consumer_event_spec(), queue_workers_spec(),
+                                                sentinel_consumers_spec(), print_lock_copy_spec(),
+                                                kettle_spec(), downloads_spec()};
   return models;
 }
 

@@ -30,7 +30,11 @@ TEST_SUITE("models") {
 TEST_CASE("the registry holds the seed models") {
   std::vector<std::string> names;
   for (const models::ModelSpec& spec : models::all_models()) names.push_back(spec.name);
-  CHECK(names == std::vector<std::string>{"counter", "philosophers", "executor-deadlock"});
+  CHECK(names == std::vector<std::string>{"counter", "philosophers", "executor-deadlock", "fake-database",
+                                          "nested-submit", "future-timeout", "as-completed",
+                                          "double-acquire", "daemon-cutoff", "producer-consumer-event",
+                                          "queue-workers", "sentinel-consumers", "print-lock-copy",
+                                          "kettle", "downloads"});
   for (const models::ModelSpec& spec : models::all_models()) {
     CAPTURE(spec.name);
     CHECK(&models::find_model(spec.name) == &spec);

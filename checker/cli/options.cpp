@@ -47,8 +47,8 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
   app.allow_extras();
   app.add_option("MODEL", args.model, "the model to explore (see `interleave list`)")->required();
   app.add_option("--strategy", args.strategy,
-                 "default: 1,000 DFS executions (small models end here, exactly), then random executions, then DFS to the end; dfs: DFS only; random: random only")
-      ->check(CLI::IsMember({"default", "dfs", "random"}))
+                 "default: 1,000 DFS executions (small models end here, exactly), then random executions, then DFS to the end; dfs: DFS only; random: random only; dpor: exhaustive with partial-order reduction (one execution per Mazurkiewicz trace)")
+      ->check(CLI::IsMember({"default", "dfs", "random", "dpor"}))
       ->capture_default_str();
   app.add_option("--seed", args.seed, "seed of the random executions")->type_name("N")->capture_default_str();
   app.add_option("--max-executions", args.max_executions, "stop after this many executions in all")
@@ -75,6 +75,8 @@ ExploreOptions to_explore_options(const ExploreArgs& args) {
     options.strategy = StrategyKind::kDfs;
   } else if (args.strategy == "random") {
     options.strategy = StrategyKind::kRandom;
+  } else if (args.strategy == "dpor") {
+    options.strategy = StrategyKind::kDpor;
   } else {
     options.strategy = StrategyKind::kDefault;
   }

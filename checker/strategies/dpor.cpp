@@ -1,0 +1,307 @@
+#include "checker/strategies/dpor.hpp"
+
+#include "checker/strategies/splitmix.hpp"
+#include "sim/runtime.hpp"
+
+#include <algorithm>
+
+namespace checker {
+
+namespace {
+using dpor::WakeupPool;
+
+bool contains(std::span<const sim::ThreadId> sorted, sim::ThreadId thread) {
+  return std::binary_search(sorted.begin(), sorted.end(), thread);
+}
+
+// A sleeper whose next step reads whether some thread has finished (a join with a
+// timeout) may be woken by a finish the running execution cannot see yet.
+bool reads_a_thread(const dpor::Step& step) {
+  for (std::uint8_t a = 0; a < step.count; ++a) {
+    if ((step.accesses[a].object & dpor::kThreadObject) != 0 && step.accesses[a].object != dpor::kRandomStream &&
+        step.accesses[a].object != dpor::kStdout && step.accesses[a].mode == dpor::Mode::kRead) {
+      return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
+bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
+  for (const Sleeper& s : sleep_of(node)) {
+    if (s.thread == thread) return true;
+  }
+  return false;
+}
+
+void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
+  Node node;
+  node.time = runtime_->now();
+  node.enabled_begin = static_cast<std::uint32_t>(enabled_.size());
+  enabled_.insert(enabled_.end(), enabled.begin(), enabled.end());
+  node.enabled_end = static_cast<std::uint32_t>(enabled_.size());
+  node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+  nodes_.push_back(node);
+}
+
+// The sleep set of the new point `decision` while the execution runs: the previous
+// point's sleepers that are still enabled and independent of the step just taken, as
+// far as it is known now (its operation and whether it drew from random()).
+void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const sim::ThreadId> enabled) {
+  if (decision == 0) return;
+  const Node& prev = nodes_[decision - 1];
+  dpor::Step taken;
+  taken.thread = prev.chosen;
+  taken.add_operation(prev.kind, prev.object, true);
+  if (drew_) taken.add(dpor::kRandomStream, dpor::Mode::kWrite);
+  const std::uint32_t begin = prev.sleep_begin;
+  const std::uint32_t end = prev.sleep_end;
+  for (std::uint32_t x = begin; x < end; ++x) {
+    const Sleeper s = sleep_[x];  // a copy: push_back may move sleep_
+    if (s.thread == taken.thread || !contains(enabled, s.thread) || dependent(s.step, taken) ||
+        reads_a_thread(s.step)) {
+      continue;
+    }
+    sleep_.push_back(s);
+  }
+  nodes_.back().sleep_end = static_cast<std::uint32_t>(sleep_.size());
+}
+
+sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
+                                   std::uint32_t decision) {
+  runtime_ = &sim::Runtime::current();
+  if (decision < replay_) {
+    Node& node = nodes_[decision];
+    if (enabled.size() != node.enabled_end - node.enabled_begin) {
+      diverged_ = true;  // the model is not deterministic apart from scheduling
+      return sim::kNoThread;
+    }
+    if (decision + 1 == replay_) {  // the branch point: a new thread, from the wakeup tree
+      if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin)) {
+        diverged_ = true;
+        return sim::kNoThread;
+      }
+      const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
+      node.kind = op.kind;
+      node.object = op.object;
+    }
+    drew_ = false;
+    return node.chosen;
+  }
+
+  push_node(enabled);
+  conservative_sleep(decision, enabled);
+  Node& node = nodes_.back();
+  sim::ThreadId chosen = sim::kNoThread;
+  if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence
+    const std::int32_t c = chain_;
+    node.wakeup = pool_[c].next_sibling;  // the other branches stay pending here
+    pool_[c].next_sibling = WakeupPool::kNone;
+    if (contains(enabled, pool_[c].step.thread)) {
+      chosen = pool_[c].step.thread;
+      chain_ = pool_[c].first_child;
+      pool_.release(c);
+    } else {
+      pool_.release_list(c);  // cannot start here: drop this sequence
+      chain_ = WakeupPool::kNone;
+      ++dropped_;
+    }
+  }
+  if (chosen == sim::kNoThread) {
+    node.free = true;
+    if (contains(enabled, current) && !asleep(node, current)) {
+      chosen = current;
+    } else {
+      for (sim::ThreadId t : enabled) {
+        if (!asleep(node, t)) {
+          chosen = t;
+          break;
+        }
+      }
+    }
+    if (chosen == sim::kNoThread) {  // every enabled thread is asleep
+      blocked_ = true;
+      return sim::kNoThread;
+    }
+  }
+  node.chosen = chosen;
+  const sim::Runtime::PendingOp op = runtime_->pending(chosen);
+  node.kind = op.kind;
+  node.object = op.object;
+  drew_ = false;
+  return chosen;
+}
+
+std::uint64_t DporStrategy::draw(std::uint64_t bound, std::uint32_t index) {
+  drew_ = true;
+  return bounded(splitmix64(index), bound);
+}
+
+// The threads still unfinished at the end, at the operation each was parked at (the
+// runtime keeps a parked thread's pending operation after the execution is over).
+void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
+  unfinished_.clear();
+  // A normal end joined every non-daemon thread and lists the daemons it cut off.
+  if (runtime_ == nullptr || (!record.finding && record.cut_off_daemons.empty() && !blocked_)) return;
+  const std::size_t threads = record.thread_names.size();
+  std::vector<std::uint8_t>& state = state_scratch_;  // bit 1: started, bit 2: finished
+  state.assign(threads, 0);
+  if (threads > 0) state[0] = 1;
+  for (const sim::Event& e : record.events) {
+    if (e.kind == sim::OpKind::kStart && e.object < threads) state[e.object] |= 1;
+    if (e.kind == sim::OpKind::kFinish && e.thread < threads) state[e.thread] |= 2;
+  }
+  // Threads that did not stop at a scheduling point: the one a finding stopped in the
+  // middle of its step, and the main thread when daemons were cut off after it ended.
+  sim::ThreadId stopped = sim::kNoThread;
+  if (record.finding) {
+    switch (record.finding->kind) {
+      case sim::FindingKind::kAssertion:
+      case sim::FindingKind::kUncaughtException:
+      case sim::FindingKind::kMisuse:
+        stopped = record.finding->thread;
+        break;
+      default:
+        break;
+    }
+  }
+  const bool main_ended = !record.cut_off_daemons.empty() ||
+                          (record.finding && record.finding->kind == sim::FindingKind::kDaemonCutOff);
+  for (sim::ThreadId t = 0; t < threads; ++t) {
+    if (state[t] != 1 || t == stopped || (t == sim::kMainThread && main_ended)) continue;
+    const sim::Runtime::PendingOp op = runtime_->pending(t);
+    unfinished_.push_back({t, op.kind, op.object});
+  }
+}
+
+// Exact sleep sets, from the steps' recorded effects, for the points from `from` on.
+void DporStrategy::exact_sleep(std::uint32_t from) {
+  if (from == 0) from = 1;
+  if (from >= nodes_.size()) return;
+  sleep_.resize(nodes_[from - 1].sleep_end);
+  for (std::uint32_t d = from; d < nodes_.size(); ++d) {
+    const Node& prev = nodes_[d - 1];
+    Node& node = nodes_[d];
+    const dpor::Step& taken = analysis_.step(d - 1);
+    node.sleep_begin = static_cast<std::uint32_t>(sleep_.size());
+    for (std::uint32_t x = prev.sleep_begin; x < prev.sleep_end; ++x) {
+      const Sleeper s = sleep_[x];
+      if (analysis_.touches(d - 1, s.thread) || !contains(enabled_of(node), s.thread) ||
+          dependent(s.step, taken)) {
+        continue;
+      }
+      sleep_.push_back(s);
+    }
+    node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+    if (node.free && node.chosen != sim::kNoThread && asleep(node, node.chosen)) ++redundant_;
+  }
+}
+
+// A blocked execution stopped where its conservative sleep set held every enabled
+// thread; threads the exact sleep set leaves awake there become branches of that point.
+void DporStrategy::wake_blocked_point() {
+  Node& node = nodes_.back();
+  for (sim::ThreadId t : enabled_of(node)) {
+    if (asleep(node, t)) continue;
+    dpor::Step step;
+    step.thread = t;
+    const sim::Runtime::PendingOp op = runtime_->pending(t);
+    step.kind = op.kind;
+    step.object = op.object;
+    step.add_operation(op.kind, op.object, true);
+    const std::int32_t branch = pool_.make(step);
+    std::int32_t* link = &node.wakeup;
+    while (*link != WakeupPool::kNone) link = &pool_[*link].next_sibling;
+    *link = branch;
+  }
+}
+
+void DporStrategy::add_race(std::uint32_t i, std::uint32_t j) {
+  Node& node = nodes_[i];
+  analysis_.reversal(i, j, sequence_);
+  if (!contains(enabled_of(node), analysis_.step(sequence_.front()).thread)) {
+    ++dropped_;  // its first step could not run at i: not a reversible race after all
+    return;
+  }
+  for (const Sleeper& s : sleep_of(node)) {
+    if (dpor::weak_initial(s.step, sequence_, sequence_.back(), analysis_)) return;  // explored from a sleeper
+  }
+  pool_.insert(node.wakeup, sequence_, analysis_);
+}
+
+void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
+  if (record.abandoned && !blocked_) diverged_ = true;
+  const auto n = static_cast<std::uint32_t>(record.choices.size());
+  if (n + (blocked_ ? 1 : 0) < replay_ || nodes_.size() < n + (blocked_ ? 1u : 0u)) diverged_ = true;
+  if (diverged_) return;
+  nodes_.resize(n + (blocked_ ? 1 : 0));
+  enabled_.resize(nodes_.empty() ? 0 : nodes_.back().enabled_end);
+
+  points_.resize(n);
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const Node& node = nodes_[k];
+    points_[k] = {node.chosen, node.kind, node.object, node.time, enabled_of(node)};
+  }
+  const std::vector<sim::ThreadId>* at_end = nullptr;
+  if (blocked_) {
+    const auto stop = enabled_of(nodes_.back());
+    at_end_.assign(stop.begin(), stop.end());
+    at_end = &at_end_;
+  } else if (record.finding && record.finding->kind == sim::FindingKind::kDeadlock) {
+    at_end_.clear();
+    at_end = &at_end_;
+  }
+  collect_unfinished(record);
+  const bool terminal = !blocked_ && (record.finding ? record.finding->kind != sim::FindingKind::kDeadlock
+                                                     : !unfinished_.empty());
+  analysis_.run(record, points_, at_end, terminal, replay_ == 0 ? 0 : replay_ - 1);
+  analysis_.add_virtual(unfinished_, !record.cut_off_daemons.empty());
+
+  exact_sleep(replay_);
+  if (blocked_) wake_blocked_point();
+  analysis_.races(replay_ == 0 ? 0 : replay_ - 1, [this](std::uint32_t i, std::uint32_t j) { add_race(i, j); });
+}
+
+bool DporStrategy::next_execution() {
+  if (!started_) {
+    started_ = true;
+    return true;
+  }
+  blocked_ = false;
+  if (diverged_) return false;
+  pool_.release_list(chain_);  // what the last execution did not get to
+  chain_ = WakeupPool::kNone;
+  // The deepest point with a pending branch whose first thread can run there.
+  for (std::size_t d = nodes_.size(); d-- > 0;) {
+    Node& node = nodes_[d];
+    while (node.wakeup != WakeupPool::kNone && !contains(enabled_of(node), pool_[node.wakeup].step.thread)) {
+      const std::int32_t dead = node.wakeup;  // cannot start here (see dropped_races())
+      node.wakeup = pool_[dead].next_sibling;
+      pool_[dead].next_sibling = WakeupPool::kNone;
+      pool_.release_list(dead);
+      ++dropped_;
+    }
+    if (node.wakeup == WakeupPool::kNone) continue;
+    nodes_.resize(d + 1);
+    enabled_.resize(node.enabled_end);
+    sleep_.resize(node.sleep_end);
+    if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
+      sleep_.push_back({node.chosen, analysis_.step(static_cast<std::uint32_t>(d))});
+      node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+    }
+    const std::int32_t c = node.wakeup;
+    node.wakeup = pool_[c].next_sibling;
+    node.chosen = pool_[c].step.thread;
+    node.free = false;
+    chain_ = pool_[c].first_child;
+    pool_.release(c);
+    replay_ = static_cast<std::uint32_t>(d + 1);
+    return true;
+  }
+  nodes_.clear();
+  enabled_.clear();
+  sleep_.clear();
+  return false;
+}
+
+}  // namespace checker

@@ -1,0 +1,130 @@
+// Optimal dynamic partial-order reduction with wakeup trees and sleep sets (Abdulla,
+// Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction", POPL 2014;
+// "Source sets: a foundation for optimal dynamic partial order reduction", JACM 2017),
+// by stateless re-execution: the goal is one execution per Mazurkiewicz trace (orders
+// of the steps equal up to swapping adjacent independent steps; dpor_step.hpp says
+// which steps are dependent).
+//
+// Each execution replays a prefix of the previous one, takes the leftmost pending
+// branch of the wakeup tree at the branch point, follows that branch's sequence, then
+// continues with any enabled thread not in the sleep set (preferring the thread that
+// reached the point, so the first execution is the one a programmer expects). After
+// the execution, dpor_analysis finds its races; each race (i, j) adds the reversal
+// notdep(i).j to the wakeup tree at i unless a thread in the sleep set there already
+// starts it. When a branch is done, its thread joins the sleep set of its scheduling
+// point: sleeping threads are not run again until a dependent step wakes them.
+//
+// The runtime shows a strategy only the enabled threads and their pending operations
+// while an execution runs; the steps' full effects come with the record afterwards.
+// So during an execution the sleep set is kept conservatively (a sleeper wakes on any
+// conflict visible at that time), and it is recomputed exactly afterwards. An
+// execution whose enabled threads are all asleep is abandoned (sleep-set blocked) and
+// counted apart; with the exact sleep sets of optimal DPOR this should not happen,
+// and the counter says whether it did.
+//
+// Time: with virtual time the clock advances only when no thread can run, so every
+// step at a later time happens after every step at an earlier one; races across a
+// clock advance are found only through threads that were enabled before it. Draws of
+// the model's random() are not explored (draw k has a fixed value, as in DFS) but
+// draws are dependent (the k-th value depends on k). Exactness (one execution per
+// trace) is the goal for models whose steps are loads, stores, lock operations, output
+// and thread start/join; other primitives make their steps dependent with everything,
+// which is sound but explores more.
+#pragma once
+
+#include "checker/strategies/dpor_analysis.hpp"
+#include "checker/strategies/dpor_step.hpp"
+#include "checker/strategies/dpor_wakeup.hpp"
+#include "checker/strategy.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sim {
+class Runtime;
+}
+
+namespace checker {
+
+class DporStrategy final : public Strategy {
+ public:
+  // choose() returns one of `enabled`, or kNoThread to abandon an execution that is
+  // sleep-set blocked (last_execution_blocked()) or that left the replayed prefix
+  // (last_execution_diverged(): the model is not deterministic).
+  sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
+                       std::uint32_t decision) override;
+  // Draw k is the same fixed value as in DFS, so both explore the same executions.
+  std::uint64_t draw(std::uint64_t bound, std::uint32_t index) override;
+  bool next_execution() override;
+  void execution_finished(const sim::ExecutionRecord& record) override;
+  bool exhaustive_when_done() const override { return true; }
+  std::string describe() const override { return "DPOR"; }
+
+  // The last execution was abandoned because every enabled thread was asleep: it
+  // repeats a trace already explored, and is neither an outcome nor a finding.
+  bool last_execution_blocked() const { return blocked_; }
+  bool last_execution_diverged() const { return diverged_; }
+  // Diagnostics: executions that ran a thread the exact sleep set says was asleep
+  // (they repeat a trace; the conservative sleep set of a running execution let them
+  // through), and races dropped because their reversal could not start.
+  std::uint64_t redundant_executions() const { return redundant_; }
+  std::uint64_t dropped_races() const { return dropped_; }
+  std::size_t wakeup_nodes() const { return pool_.live(); }
+
+ private:
+  struct Sleeper {
+    sim::ThreadId thread;
+    dpor::Step step;  // its next step, as explored from this scheduling point
+  };
+  // One scheduling point of the current path. Ranges index the flat vectors below,
+  // which grow and shrink with the path like a stack.
+  struct Node {
+    sim::ThreadId chosen = sim::kNoThread;  // kNoThread: the point a blocked execution stopped at
+    sim::OpKind kind = sim::OpKind::kYield;  // the chosen thread's pending operation
+    sim::ObjectId object = sim::kNoObject;
+    sim::Nanos time = 0;
+    std::uint32_t enabled_begin = 0, enabled_end = 0;
+    std::uint32_t sleep_begin = 0, sleep_end = 0;
+    std::int32_t wakeup = dpor::WakeupPool::kNone;  // pending branches, leftmost first
+    bool free = false;  // chosen freely (not replayed nor from a wakeup sequence)
+  };
+
+  std::span<const sim::ThreadId> enabled_of(const Node& node) const {
+    return {enabled_.data() + node.enabled_begin, node.enabled_end - node.enabled_begin};
+  }
+  std::span<const Sleeper> sleep_of(const Node& node) const {
+    return {sleep_.data() + node.sleep_begin, node.sleep_end - node.sleep_begin};
+  }
+  bool asleep(const Node& node, sim::ThreadId thread) const;
+  void push_node(std::span<const sim::ThreadId> enabled);
+  void conservative_sleep(std::uint32_t decision, std::span<const sim::ThreadId> enabled);
+  void exact_sleep(std::uint32_t from);
+  void collect_unfinished(const sim::ExecutionRecord& record);
+  void add_race(std::uint32_t i, std::uint32_t j);
+  void wake_blocked_point();
+
+  std::vector<Node> nodes_;
+  std::vector<sim::ThreadId> enabled_;
+  std::vector<Sleeper> sleep_;
+  dpor::WakeupPool pool_;
+  std::int32_t chain_ = dpor::WakeupPool::kNone;  // the wakeup subtree to follow next
+  std::uint32_t replay_ = 0;     // nodes [0, replay_) are replayed; the last one is the new branch
+  sim::Runtime* runtime_ = nullptr;
+  bool started_ = false;
+  bool blocked_ = false;
+  bool diverged_ = false;
+  bool drew_ = false;            // the step running now drew from random()
+  std::uint64_t redundant_ = 0;
+  std::uint64_t dropped_ = 0;
+
+  // Per-execution scratch, kept for its capacity.
+  dpor::Analysis analysis_;
+  std::vector<dpor::PointInfo> points_;
+  std::vector<dpor::Unfinished> unfinished_;
+  std::vector<sim::ThreadId> at_end_;
+  std::vector<std::uint32_t> sequence_;
+  std::vector<std::uint8_t> state_scratch_;
+};
+
+}  // namespace checker

@@ -1,0 +1,164 @@
+// The per-execution analysis of DPOR: turns an ExecutionRecord into steps (one per
+// scheduling point, plus a *virtual* step for the pending operation of every thread
+// left unfinished), computes happens-before as vector clocks, and enumerates the races
+// whose reversal may lead to a new Mazurkiewicz trace.
+//
+// Happens-before is the transitive closure of
+//   - program order: a thread's next step comes after every step that moved it: its
+//     own, and those in which it ran eagerly (a joiner woken by a finish, a child run up
+//     to its first operation, which also comes after its parent's earlier steps). A step
+//     in which another thread ran eagerly does not itself come after that thread's
+//     earlier steps: it commutes with them (only where the eager part runs differs), so
+//     thread start and join add no traces;
+//   - a join: the joiner's next step comes after the joined thread's finish;
+//   - dependency (dpor_step.hpp): each step after every earlier dependent step;
+//   - enabling: a step after which another (untouched) thread changed between enabled
+//     and disabled comes before that thread's next step (a safety net for primitives
+//     whose readiness reads state this file does not model);
+//   - virtual time: a step at a later virtual time after every step at an earlier time
+//     (the clock only advances when no thread can run).
+//
+// Races (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction",
+// POPL 2014; "Source sets", JACM 2017): i races with j when they are dependent, of
+// different threads, and i happens before j through no other step. Blocking is
+// handled as in Nidhugg's lock races: a dependent step i after which j's thread could
+// not have run j anyway (its thread was disabled at i, or i is the release j waited
+// for) is *transparent*: it is no race, and the search goes on past it, so a blocked
+// acquire races with the previous acquire of the lock instead of with the release.
+#pragma once
+
+#include "checker/strategies/dpor_step.hpp"
+#include "sim/execution.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace checker::dpor {
+
+// What the strategy saw at one scheduling point of the execution.
+struct PointInfo {
+  sim::ThreadId chosen = sim::kNoThread;
+  sim::OpKind kind = sim::OpKind::kYield;  // the chosen thread's pending operation
+  sim::ObjectId object = sim::kNoObject;
+  sim::Nanos time = 0;
+  std::span<const sim::ThreadId> enabled;  // sorted
+};
+
+// A thread left unfinished at the end, and the operation it was parked at.
+struct Unfinished {
+  sim::ThreadId thread = sim::kNoThread;
+  sim::OpKind kind = sim::OpKind::kYield;
+  sim::ObjectId object = sim::kNoObject;
+};
+
+class Analysis {
+ public:
+  static constexpr std::int32_t kNone = -1;
+
+  // Analyzes one execution. `points[k]` describes choice k of `record`; `at_end` is the
+  // enabled set when it ended, if known (a deadlock: empty; a sleep-set block: what was
+  // enabled), for the enabling rule of the last step. `terminal` says the last step
+  // ended the execution while threads could still run (a finding, or daemons cut off),
+  // which disables every virtual step. The first `keep` steps are those of the previous
+  // run() (the same choices from the same state): their results are kept, and the
+  // analysis resumes from there, so an execution costs what its new steps cost.
+  void run(const sim::ExecutionRecord& record, std::span<const PointInfo> points,
+           const std::vector<sim::ThreadId>* at_end, bool terminal, std::uint32_t keep);
+  // Adds the virtual steps; call after run(), before races(). With `observed`, the last
+  // step also reads the state of every unfinished thread (the main thread's end cuts
+  // off daemon threads and reports what each was doing), so it depends on all their
+  // steps: a daemon cut off before or after its sleep are different outcomes.
+  void add_virtual(std::span<const Unfinished> unfinished, bool observed);
+
+  std::uint32_t real_steps() const { return real_; }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(steps_.size()); }
+  const Step& step(std::uint32_t k) const { return steps_[k]; }
+  // True if step a (a < b) happens before step b.
+  bool happens_before(std::uint32_t a, std::uint32_t b) const {
+    return vc_[std::size_t{b} * stride_ + steps_[a].thread] > a;
+  }
+  // True if a (a < b) happens before b through b's thread's history or directly:
+  // dependent accesses, a enabled or disabled b's thread, a was at an earlier virtual
+  // time, or a ended the execution before the virtual step b. (For the later step of a
+  // race reversal, whose hb-predecessors in the execution may lie outside the reversal.)
+  bool directly_before(std::uint32_t a, std::uint32_t b) const;
+  // True if thread `t` had an event in step k, or was started by it.
+  bool touches(std::uint32_t k, sim::ThreadId t) const;
+
+  // Calls `race(i, j)` for every race whose later step j is at index >= `from` (real
+  // steps of the prefix before `from` were analyzed by an earlier execution) or is
+  // virtual, in increasing j.
+  void races(std::uint32_t from, const std::function<void(std::uint32_t, std::uint32_t)>& race);
+
+  // The indices of notdep(i).j: the steps after i and before j (real ones only) that do
+  // not happen after i, then j. The reversal the race (i, j) calls for.
+  void reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const;
+
+ private:
+  using Clock = std::uint32_t;  // step index + 1 of the latest step of a thread; 0: none
+
+  // A change of the forward state made by a step, undone when a later execution
+  // branches off before that step.
+  struct Saved {
+    std::uint32_t step;
+    enum class What : std::uint8_t { kClock, kLastTouch, kFinish } what;
+    sim::ThreadId thread;
+    std::int32_t value;   // the old last_touch_ / finish_
+    std::uint32_t clock;  // kClock: offset of the old clock in saved_clocks_
+  };
+
+  Clock* vc(std::int64_t k) { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
+  const Clock* vc(std::int64_t k) const { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
+  Clock* thread_clock(sim::ThreadId t) { return thread_clock_.data() + std::size_t{t} * stride_; }
+  void merge(Clock* into, std::int64_t from);
+  void ensure_stride(std::uint32_t threads);
+  void rewind(std::uint32_t keep);
+  void save_clock(std::uint32_t k, sim::ThreadId t);
+  void set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t value);
+  void process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e);
+  void order_after_dependent(std::uint32_t k, std::uint32_t before);
+  void take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since);
+  bool enabled_at(std::uint32_t k, sim::ThreadId t) const;
+  bool transparent(std::uint32_t i, std::uint32_t j) const;
+  bool is_enabler(std::uint32_t i, std::uint32_t j) const;
+  // The last step observed the thread of step i, which was left unfinished.
+  bool observed(std::uint32_t i, std::uint32_t j) const {
+    return terminal_observes_ && static_cast<std::int32_t>(j) == terminal_ && unfinished_[steps_[i].thread] != 0;
+  }
+
+  std::span<const PointInfo> points_;
+  const std::vector<sim::ThreadId>* at_end_ = nullptr;
+  std::uint32_t threads_ = 0;  // of this execution
+  std::uint32_t stride_ = 0;   // clock width: the most threads of any execution so far
+  std::uint32_t real_ = 0;
+  std::int32_t terminal_ = kNone;
+  bool terminal_observes_ = false;
+
+  // Per step (real steps, then virtual ones). The *_begin_ vectors index the flat
+  // vectors after them and have one extra entry at the end.
+  std::vector<Step> steps_;
+  std::vector<std::int32_t> pp_;          // the previous step that moved the step's thread
+  std::vector<sim::Nanos> time_;
+  std::vector<std::uint32_t> advance_;    // the first step at this step's virtual time
+  std::vector<Clock> vc_;                 // steps x stride_: happens-before
+  std::vector<Clock> pre_;                // the same: the thread's clock before the step
+  std::vector<std::uint32_t> touched_begin_;
+  std::vector<sim::ThreadId> touched_;    // threads the step moved besides its own
+  std::vector<std::uint32_t> enabler_begin_;
+  std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled the step's thread
+  std::vector<std::uint32_t> flip_begin_;
+  std::vector<sim::ThreadId> flips_;      // threads the step enabled or disabled
+  std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end
+
+  // Forward state after the last real step, and the journal that rewinds it.
+  std::vector<Clock> thread_clock_;       // stride_ x stride_: what a thread's next step comes after
+  std::vector<std::int32_t> last_touch_;  // per thread
+  std::vector<std::int32_t> finish_;      // per thread: the step with its finish
+  std::vector<Saved> journal_;
+  std::vector<Clock> saved_clocks_;
+  std::vector<Clock> scratch_;
+};
+
+}  // namespace checker::dpor

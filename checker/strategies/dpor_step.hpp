@@ -1,0 +1,74 @@
+// What partial-order reduction knows about one step of an execution: which thread took
+// it and which objects it read or wrote, and the dependency relation built from that.
+// A step is everything from one scheduling point to the next (sim/runtime.hpp): the
+// chosen thread's operation plus eager effects (a finish, a woken joiner, a random()
+// draw, ...), so its accesses are the union over the events recorded in it.
+//
+// Dependency (Mazurkiewicz): two steps of different threads are dependent when they
+// access the same object and at least one writes. The relation is deliberately an
+// over-approximation wherever the runtime's semantics are not precisely known here:
+//   - Shared loads read, stores write; lock-like acquire/try-acquire/release (Lock,
+//     RLock, Semaphore) are read-modify-writes of the lock; stdout writes write one
+//     stdout object; random() draws read-modify-write one draw stream (the k-th draw's
+//     value depends on k, so draws of different threads do not commute);
+//   - a thread's finish writes the thread, a timed join step reads it (untimed joins
+//     only order steps by happens-before: see dpor_analysis.hpp);
+//   - a step that starts a thread is global: threads are known by their numbers, which
+//     follow the order of creation (starts before the first scheduling point, where
+//     models usually start their threads, belong to no step and cost nothing);
+//   - sleep and yield without an object access nothing;
+//   - every other operation (queues, events, conditions, barriers, futures, executors,
+//     asyncio, ...) makes the step *global*: dependent with every other step. Their
+//     readiness or effect can depend on other objects' state (a futures wait reads its
+//     futures, a condition's notify reads its lock), which a per-object rule would miss.
+// Over-approximating dependency only costs executions, never soundness.
+#pragma once
+
+#include "sim/execution.hpp"
+#include "sim/ids.hpp"
+
+#include <cstdint>
+
+namespace checker::dpor {
+
+enum class Mode : std::uint8_t { kRead, kWrite };
+
+// Objects beyond the model's ObjectIds (which are dense and small).
+inline constexpr std::uint32_t kRandomStream = 0xFFFF'FFF0u;
+inline constexpr std::uint32_t kStdout = 0xFFFF'FFF1u;  // not the per-run id: that depends on when it was registered
+inline constexpr std::uint32_t kThreadObject = 0x8000'0000u;  // | thread id
+
+struct Access {
+  std::uint32_t object = 0;
+  Mode mode = Mode::kRead;
+};
+
+struct Step {
+  static constexpr int kMaxAccesses = 6;
+
+  sim::ThreadId thread = sim::kNoThread;
+  sim::OpKind kind = sim::OpKind::kYield;  // the chosen thread's operation
+  sim::ObjectId object = sim::kNoObject;
+  bool global = false;     // dependent with every step
+  bool has_value = false;  // the value recorded by the operation's own event, if any
+  std::int64_t value = 0;
+  std::uint8_t count = 0;  // accesses in use; more than kMaxAccesses makes the step global
+  Access accesses[kMaxAccesses];
+
+  // Adds an access (a read of an object already written is kept as the write).
+  void add(std::uint32_t object, Mode mode);
+  // Adds what an operation of `kind` on `object` accesses: the pending operation of the
+  // chosen thread (`pending` true) or a recorded event.
+  void add_operation(sim::OpKind kind, sim::ObjectId object, bool pending);
+};
+
+// True when the two steps do not commute: same thread, either global, or an object
+// both access with at least one write.
+bool dependent(const Step& a, const Step& b);
+
+// True for the lock-like operations whose dependency is per lock (see the header).
+constexpr bool is_lock_op(sim::OpKind kind) {
+  return kind == sim::OpKind::kAcquire || kind == sim::OpKind::kTryAcquire || kind == sim::OpKind::kRelease;
+}
+
+}  // namespace checker::dpor

@@ -1,0 +1,62 @@
+// Wakeup trees of optimal DPOR (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic
+// partial order reduction", POPL 2014, section 6): at each scheduling point, the
+// ordered branches still to explore, each a sequence of steps that starts a new
+// Mazurkiewicz trace. One pool holds the nodes of every scheduling point's tree; a
+// tree is a list of children (first_child / next_sibling links), so taking the leftmost
+// branch and handing its subtree to the next scheduling point moves no data.
+#pragma once
+
+#include "checker/strategies/dpor_analysis.hpp"
+#include "checker/strategies/dpor_step.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace checker::dpor {
+
+class WakeupPool {
+ public:
+  static constexpr std::int32_t kNone = -1;
+
+  struct Node {
+    Step step;
+    std::int32_t first_child = kNone;
+    std::int32_t next_sibling = kNone;
+  };
+
+  Node& operator[](std::int32_t node) { return nodes_[static_cast<std::size_t>(node)]; }
+  const Node& operator[](std::int32_t node) const { return nodes_[static_cast<std::size_t>(node)]; }
+
+  std::int32_t make(const Step& step);
+  // Returns one node to the pool (its children are the caller's).
+  void release(std::int32_t node);
+  // Returns a list of siblings and everything below them.
+  void release_list(std::int32_t head);
+  std::size_t live() const { return live_; }
+
+  // insert_[E](w, wut) of the paper: adds the sequence `w` (the reversal of a race,
+  // Analysis::reversal) to the branches `head` of the scheduling point E, unless a branch
+  // already covers it (reaching a leaf along compatible steps). Consumes `w`. Returns
+  // true if something was added.
+  bool insert(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis);
+
+
+ private:
+  std::vector<Node> nodes_;
+  std::int32_t free_ = kNone;  // free nodes, linked by next_sibling
+  std::size_t live_ = 0;
+  std::vector<std::int32_t> stack_;
+};
+
+// True if step w[pos] has no predecessor in `w` (happens-before as `w` orders it): it
+// could go first (its thread is in I(w)). `w` is a race reversal, possibly with steps
+// removed from the front: every step but the race's later step `last` (the largest
+// index) is ordered with the others as in the execution, since a chain between two of
+// them never leaves the reversal; `last` only through steps of `w` it depends on
+// directly (in the execution it also came after steps the reversal leaves out).
+bool is_initial(const std::vector<std::uint32_t>& w, std::size_t pos, std::uint32_t last, const Analysis& analysis);
+// p in WI_[E](w) for the thread of `next` (its next step after E): it starts `w` up to
+// equivalence, or it is not in `w` and independent of every step of `w`.
+bool weak_initial(const Step& next, const std::vector<std::uint32_t>& w, std::uint32_t last, const Analysis& analysis);
+
+}  // namespace checker::dpor

@@ -1,0 +1,7 @@
+#include "sim/asyncio/task.hpp"
+
+namespace sim::asyncio {
+
+TaskCore& running_task() { return *EventLoop::get_running().current_task(); }
+
+}  // namespace sim::asyncio

@@ -4,7 +4,8 @@
 // Mazurkiewicz traces (the known counts; see tests/test_dpor.cpp), their ratio, the
 // sleep-set-blocked executions, wall time, executions per second, and for the
 // philosophers the time to the first deadlock (a second search that stops there).
-// Each figure is one run (the searches are long enough to time once), with steady_clock.
+// Times are steady_clock medians: a search is repeated until the repetitions add up to
+// 0.3 s (at least 3, at most 101 times); one that takes longer runs once.
 //
 // Usage: bench_dpor [--budget SECONDS] [--skip-slow]
 //   The racy 3x3 counter (1,824,912 traces) runs only if its time, estimated from the
@@ -12,11 +13,13 @@
 #include "checker/explore.hpp"
 #include "models/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,16 +67,28 @@ std::string duration_text(double seconds) {
   return text;
 }
 
+// Runs `search` repeatedly (see the header); returns the median seconds and its result.
+double timed(const std::function<checker::ExploreResult()>& search, checker::ExploreResult& result) {
+  std::vector<double> times;
+  double total = 0;
+  while (times.empty() || (times.size() < 101 && (times.size() < 3 || total < 0.3) && total < 1)) {
+    const Clock::time_point start = Clock::now();
+    result = search();
+    times.push_back(seconds_since(start));
+    total += times.back();
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
 // Runs one row and prints it; returns executions per second.
 double run_row(const Row& row) {
-  const Clock::time_point start = Clock::now();
-  const checker::ExploreResult result = checker::explore(row.model, dpor_options(false));
-  const double seconds = seconds_since(start);
+  checker::ExploreResult result;
+  const double seconds = timed([&] { return checker::explore(row.model, dpor_options(false)); }, result);
   std::string first_deadlock = "-";
   if (row.deadlocks) {
-    const Clock::time_point again = Clock::now();
-    const checker::ExploreResult first = checker::explore(row.model, dpor_options(true));
-    const double to_first = seconds_since(again);
+    checker::ExploreResult first;
+    const double to_first = timed([&] { return checker::explore(row.model, dpor_options(true)); }, first);
     first_deadlock = !first.bugs.empty() && first.bugs[0].trace.finding->kind == sim::FindingKind::kDeadlock
                          ? duration_text(to_first) + " (exec " + checker::with_commas(first.bugs[0].execution) + ")"
                          : "none found";

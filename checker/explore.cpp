@@ -164,7 +164,7 @@ class Exploration {
     ExploreResult& result = collector_.result();
     for (;;) {
       if (!dpor.next_execution()) return PhaseEnd::kDone;
-      if (result.executions == options_.max_executions) return PhaseEnd::kLimit;
+      if (result.executions + result.sleep_set_blocked >= options_.max_executions) return PhaseEnd::kLimit;
       const sim::ExecutionRecord& record =
           runtime_.run(model_.main, dpor, {options_.max_steps, options_.ignore_time});
       dpor.execution_finished(record);

@@ -23,7 +23,7 @@ checker::ExploreResult explore_all(const std::function<void()>& main) {
   return checker::explore(test::inline_model("rlock", main), test::dfs_all());
 }
 
-// The values recorded by `thread`'s steps of `kind`, in order.
+// The values recorded by the steps of `kind` that have one, in order.
 std::vector<std::int64_t> values_of(const sim::ExecutionRecord& record, sim::OpKind kind) {
   std::vector<std::int64_t> values;
   for (const sim::Event& e : record.events) {

@@ -19,8 +19,12 @@
 // So during an execution the sleep set is kept conservatively (a sleeper wakes on any
 // conflict visible at that time), and it is recomputed exactly afterwards. An
 // execution whose enabled threads are all asleep is abandoned (sleep-set blocked) and
-// counted apart; with the exact sleep sets of optimal DPOR this should not happen,
-// and the counter says whether it did.
+// counted apart. On models whose steps are loads, stores, locks, output and thread
+// start/join this does not happen (the tests check it); with other primitives, whose
+// blocking the analysis cannot see into, a race may call for a reversal that cannot
+// run: its sequence is dropped where its next thread is not enabled, and an execution
+// that tried it may end blocked. Threads are known by their runtime numbers, which
+// follow the order of creation; see dpor_step.hpp for why that order is kept.
 //
 // Time: with virtual time the clock advances only when no thread can run, so every
 // step at a later time happens after every step at an earlier one; races across a

@@ -25,6 +25,14 @@
 // not have run j anyway (its thread was disabled at i, or i is the release j waited
 // for) is *transparent*: it is no race, and the search goes on past it, so a blocked
 // acquire races with the previous acquire of the lock instead of with the release.
+// Virtual steps race like real ones (a thread blocked at the end of a deadlock races
+// with the acquire that blocked it), and the last step of an execution that ended
+// with threads still able to run (a finding) disables them all, so it depends on
+// their virtual steps.
+//
+// Stateless search replays a prefix of the previous execution, so the analysis keeps
+// its results for that prefix and rewinds its forward state (thread clocks, with a
+// journal of what each step changed) to where the new execution branched off.
 #pragma once
 
 #include "checker/strategies/dpor_step.hpp"

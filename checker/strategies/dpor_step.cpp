@@ -42,7 +42,7 @@ void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pending) {
       // by these numbers from one execution to the next, so a step that starts a thread
       // keeps its place relative to every other step. (Starts before the first scheduling
       // point, where models usually start their threads, are in no step.)
-      (void)pending;
+      if (!pending) global = true;
       return;
     case OpKind::kJoin:
       // A join chosen at a scheduling point (one with a timeout) reads whether the thread

@@ -29,6 +29,7 @@ const NeverReady kNeverReady;
 Runtime::Runtime(std::size_t stack_size) : stacks_(stack_size) {}
 Runtime::~Runtime() {
   retiring_ = true;
+  live_exceptions_ = os_thread_exception_state();
   for (ThreadId id = 0; id < threads_.size(); ++id) {
     if (!threads_[id]->fiber) continue;
     current_ = kHost;
@@ -60,6 +61,7 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   scheduler_ = &scheduler;
   options_ = options;
   current_ = kHost;
+  live_exceptions_ = os_thread_exception_state();  // run() may be on another OS thread than the last one
   g_current = this;
   const ThreadId main_id = create_thread([&main] { main(); }, "main", false);
   start_thread(main_id);  // returns once every fiber has finished
@@ -75,11 +77,15 @@ StackBounds Runtime::bounds_of(ThreadId id) const {
 }
 
 // Suspends the running context and resumes `next`; returns when someone switches back.
+// The C++ exception state goes with the context (see exception_state.hpp): whoever
+// switches back here restores ours.
 void Runtime::switch_to(ThreadId next) {
   const ThreadId self = current_;
   void** fake_stack = self == kHost ? &host_fake_stack_ : &state(self).fake_stack;
   switching_from_ = self;
   current_ = next;
+  exceptions_of(self) = *live_exceptions_;
+  *live_exceptions_ = exceptions_of(next);
   before_switch(fake_stack, bounds_of(next));
   boost::context::fiber from = std::move(fiber_of(next)).resume();
   land(*fake_stack, std::move(from));
@@ -105,6 +111,7 @@ boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& call
   }
   switching_from_ = self;
   current_ = kHost;
+  *live_exceptions_ = host_exceptions_;
   before_switch(nullptr, host_stack_);  // this stack is done for good
   return std::move(host_fiber_);
 }

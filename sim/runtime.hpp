@@ -22,6 +22,7 @@
 // Cancelled from its scheduling point, unwinding its own stack.
 #pragma once
 
+#include "sim/exception_state.hpp"
 #include "sim/execution.hpp"
 #include "sim/ids.hpp"
 #include "sim/scheduler.hpp"
@@ -171,6 +172,7 @@ class Runtime {
     std::string describe_wait(ThreadId waiter) const override;
 
     boost::context::fiber fiber;       // its suspended continuation; empty while it runs
+    ExceptionState exceptions;         // its C++ exception state while it is suspended
     StackBounds stack;
     void* fake_stack = nullptr;        // AddressSanitizer's bookkeeping for this stack
     std::function<void()> body;
@@ -188,6 +190,7 @@ class Runtime {
 
   ThreadState& state(ThreadId id) { return *threads_[id]; }
   boost::context::fiber& fiber_of(ThreadId id) { return id == kHost ? host_fiber_ : threads_[id]->fiber; }
+  ExceptionState& exceptions_of(ThreadId id) { return id == kHost ? host_exceptions_ : threads_[id]->exceptions; }
   void switch_to(ThreadId next);
   boost::context::fiber entry(ThreadId self, boost::context::fiber&& caller);
   void run_body(ThreadId self);
@@ -218,6 +221,8 @@ class Runtime {
   boost::context::fiber host_fiber_;
   StackBounds host_stack_;
   void* host_fake_stack_ = nullptr;
+  ExceptionState host_exceptions_;
+  ExceptionState* live_exceptions_ = os_thread_exception_state();  // this OS thread's
   ThreadId current_ = kHost;
   ThreadId switching_from_ = kHost;    // who is suspending during a switch
   Scheduler* scheduler_ = nullptr;

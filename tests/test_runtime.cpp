@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -425,6 +426,74 @@ TEST_CASE("an uncaught exception in a thread is a finding naming the thread") {
   CHECK(odd.finding->kind == sim::FindingKind::kUncaughtException);
   CHECK(odd.finding->thread == sim::kMainThread);
   CHECK(odd.finding->message == "an exception of unknown type");
+}
+
+// C++ exception state is per OS thread, and every modeled thread is a fiber on one OS
+// thread: the runtime swaps it at each switch (sim/exception_state.hpp). Each thread
+// reaches a scheduling point inside its catch block, so in most interleavings both are
+// handling an exception at once; `throw;` must rethrow the thread's own exception.
+TEST_CASE("a thread that switches inside a catch block rethrows its own exception") {
+  const checker::ExploreResult result = explore_clean(true, [] {
+    std::string seen[2];
+    const auto worker = [&seen](int me) {
+      try {
+        throw std::runtime_error(me == 0 ? "first" : "second");
+      } catch (...) {
+        sim::yield();  // the other thread may enter its own catch block here
+        try {
+          throw;
+        } catch (const std::runtime_error& error) {
+          seen[me] = error.what();
+        }
+        sim::yield();
+      }
+    };
+    sim::Thread a([&] { worker(0); });
+    sim::Thread b([&] { worker(1); });
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    sim::outcome(seen[0] + "," + seen[1]);
+  });
+  CHECK(result.executions > 1);  // the catch blocks do overlap in some
+  CHECK(test::string_outcomes(result) == std::set<std::string>{"first,second"});
+}
+
+// std::uncaught_exceptions() counts exceptions in flight on the running thread only: a
+// thread parked in a destructor during unwinding must not make another thread's count
+// non-zero (std::scoped_lock-like guards and transactions test it to commit or roll back).
+TEST_CASE("a thread parked while unwinding does not count as in flight for other threads") {
+  struct CheckOnUnwind {
+    int& in_flight;
+    ~CheckOnUnwind() {
+      if (!sim::Runtime::current().try_visible(sim::OpKind::kYield, sim::kNoObject)) return;
+      in_flight = std::uncaught_exceptions();
+    }
+  };
+  const checker::ExploreResult result = explore_clean(true, [] {
+    int unwinding = -1;
+    int calm = -1;
+    sim::Thread a([&unwinding] {
+      try {
+        CheckOnUnwind check{unwinding};
+        throw std::runtime_error("unwind");
+      } catch (const std::runtime_error&) {
+      }
+    });
+    sim::Thread b([&calm] {
+      sim::yield();
+      calm = std::uncaught_exceptions();
+      sim::yield();
+    });
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    sim::outcome(std::to_string(unwinding) + "," + std::to_string(calm));
+  });
+  CHECK(result.executions > 1);
+  CHECK(test::string_outcomes(result) == std::set<std::string>{"1,0"});
 }
 
 TEST_CASE("a failing check is an assertion finding with the model's message") {

@@ -7,9 +7,12 @@
 // Times are steady_clock medians: a search is repeated until the repetitions add up to
 // 0.3 s (at least 3, at most 101 times); one that takes longer runs once.
 //
-// Usage: bench_dpor [--budget SECONDS] [--skip-slow]
+// Usage: bench_dpor [--budget SECONDS] [--skip-slow] [--only TEXT] [--once] [--max-executions N]
 //   The racy 3x3 counter (1,824,912 traces) runs only if its time, estimated from the
-//   3x2 rate, fits the budget (default 120 s); --skip-slow skips it outright.
+//   3x2 rate, fits the budget (default 120 s); --skip-slow skips it outright. For
+//   profiling (valgrind --tool=callgrind): --only runs the rows whose label contains
+//   TEXT (and the 3x3 counter regardless of the budget), --once runs each search once,
+//   --max-executions stops each search there (the row then says NOT exhaustive).
 #include "checker/explore.hpp"
 #include "models/registry.hpp"
 
@@ -39,6 +42,15 @@ std::uint64_t factorial(std::uint64_t n) {
   return f;
 }
 
+struct Settings {
+  double budget = 120;
+  bool skip_slow = false;
+  std::string only;  // empty: every row
+  bool once = false;
+  std::uint64_t max_executions = UINT64_MAX;
+};
+Settings settings;
+
 struct Row {
   std::string label;
   sim::ModelInstance model;
@@ -51,7 +63,7 @@ checker::ExploreOptions dpor_options(bool stop_at_first_bug) {
   options.strategy = checker::StrategyKind::kDpor;
   options.ignore_time = true;
   options.stop_at_first_bug = stop_at_first_bug;
-  options.max_executions = UINT64_MAX;
+  options.max_executions = settings.max_executions;
   return options;
 }
 
@@ -71,7 +83,7 @@ std::string duration_text(double seconds) {
 double timed(const std::function<checker::ExploreResult()>& search, checker::ExploreResult& result) {
   std::vector<double> times;
   double total = 0;
-  while (times.empty() || (times.size() < 101 && (times.size() < 3 || total < 0.3) && total < 1)) {
+  while (times.empty() || (!settings.once && times.size() < 101 && (times.size() < 3 || total < 0.3) && total < 1)) {
     const Clock::time_point start = Clock::now();
     result = search();
     times.push_back(seconds_since(start));
@@ -81,8 +93,9 @@ double timed(const std::function<checker::ExploreResult()>& search, checker::Exp
   return times[times.size() / 2];
 }
 
-// Runs one row and prints it; returns executions per second.
+// Runs one row and prints it; returns executions per second (0 if not selected).
 double run_row(const Row& row) {
+  if (row.label.find(settings.only) == std::string::npos) return 0;
   checker::ExploreResult result;
   const double seconds = timed([&] { return checker::explore(row.model, dpor_options(false)); }, result);
   std::string first_deadlock = "-";
@@ -117,15 +130,22 @@ sim::ModelInstance philosophers(int n, int meals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  double budget = 120;
-  bool skip_slow = false;
   for (int i = 1; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
     if (std::strcmp(argv[i], "--skip-slow") == 0) {
-      skip_slow = true;
-    } else if (std::strcmp(argv[i], "--budget") == 0 && i + 1 < argc) {
-      budget = std::atof(argv[++i]);
+      settings.skip_slow = true;
+    } else if (std::strcmp(argv[i], "--once") == 0) {
+      settings.once = true;
+    } else if (std::strcmp(argv[i], "--budget") == 0 && has_value) {
+      settings.budget = std::atof(argv[++i]);
+    } else if (std::strcmp(argv[i], "--only") == 0 && has_value) {
+      settings.only = argv[++i];
+    } else if (std::strcmp(argv[i], "--max-executions") == 0 && has_value) {
+      settings.max_executions = std::strtoull(argv[++i], nullptr, 10);
     } else {
-      std::fprintf(stderr, "usage: bench_dpor [--budget SECONDS] [--skip-slow]\n");
+      std::fprintf(stderr,
+                   "usage: bench_dpor [--budget SECONDS] [--skip-slow] [--only TEXT] [--once] "
+                   "[--max-executions N]\n");
       return 2;
     }
   }
@@ -140,9 +160,11 @@ int main(int argc, char** argv) {
     const std::string label = "counter " + std::to_string(t) + "x" + std::to_string(k) + " racy";
     if (t == 3 && k == 3) {
       const double estimate = static_cast<double>(racy_traces[s]) / rate_3x2;
-      if (skip_slow || estimate > budget) {
+      const bool chosen = !settings.only.empty();  // by --only, or not at all
+      if (chosen && label.find(settings.only) == std::string::npos) continue;
+      if (settings.skip_slow || (!chosen && estimate > settings.budget)) {
         std::printf("%-26s skipped (%s; estimated %.0f s at the 3x2 rate, budget %.0f s)\n", label.c_str(),
-                    skip_slow ? "--skip-slow" : "over budget", estimate, budget);
+                    settings.skip_slow ? "--skip-slow" : "over budget", estimate, settings.budget);
         continue;
       }
     }

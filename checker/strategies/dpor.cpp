@@ -259,7 +259,8 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
 
   exact_sleep(replay_);
   if (blocked_) wake_blocked_point();
-  analysis_.races(replay_ == 0 ? 0 : replay_ - 1, [this](std::uint32_t i, std::uint32_t j) { add_race(i, j); });
+  analysis_.races(replay_ == 0 ? 0 : replay_ - 1, races_);
+  for (const auto& [i, j] : races_) add_race(i, j);
 }
 
 bool DporStrategy::next_execution() {

@@ -43,6 +43,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -127,6 +128,7 @@ class DporStrategy final : public Strategy {
   std::vector<dpor::PointInfo> points_;
   std::vector<dpor::Unfinished> unfinished_;
   std::vector<sim::ThreadId> at_end_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> races_;
   std::vector<std::uint32_t> sequence_;
   std::vector<std::uint8_t> state_scratch_;
 };

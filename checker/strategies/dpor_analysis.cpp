@@ -73,8 +73,18 @@ void Analysis::ensure_stride(std::uint32_t threads) {
 }
 
 void Analysis::save_clock(std::uint32_t k, sim::ThreadId t) {
-  journal_.push_back({k, Saved::What::kClock, t, 0, static_cast<std::uint32_t>(saved_clocks_.size())});
-  saved_clocks_.insert(saved_clocks_.end(), thread_clock(t), thread_clock(t) + stride_);
+  const auto at = static_cast<std::uint32_t>(saved_clocks_.size());
+  journal_.push_back({k, Saved::What::kClock, t, 0, at});
+  saved_clocks_.resize(at + stride_);
+  std::copy_n(thread_clock(t), stride_, saved_clocks_.data() + at);
+}
+
+void Analysis::push_clock_rows(const Clock* clock) {
+  const std::size_t at = vc_.size();
+  vc_.resize(at + stride_);
+  pre_.resize(at + stride_);
+  std::copy_n(clock, stride_, vc_.data() + at);
+  std::copy_n(clock, stride_, pre_.data() + at);
 }
 
 void Analysis::set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t value) {
@@ -82,25 +92,31 @@ void Analysis::set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t val
   last_touch_[t] = value;
 }
 
-// Back to the state after step keep - 1: undoes the later steps' changes and drops
-// their per-step results (and the virtual steps).
+// Back to the state after step keep - 1: undoes the later steps' changes, last step
+// first, and drops their per-step results (and the virtual steps).
 void Analysis::rewind(std::uint32_t keep) {
-  while (!journal_.empty() && journal_.back().step >= keep) {
-    const Saved& s = journal_.back();
-    switch (s.what) {
-      case Saved::What::kClock:
-        std::copy_n(saved_clocks_.data() + s.clock, stride_, thread_clock(s.thread));
-        saved_clocks_.resize(s.clock);
-        break;
-      case Saved::What::kLastTouch:
-        last_touch_[s.thread] = s.value;
-        break;
-      case Saved::What::kFinish:
-        finish_[s.thread] = s.value;
-        break;
+  for (std::uint32_t k = forward_; k-- > keep;) {
+    while (!journal_.empty() && journal_.back().step == k) {
+      const Saved& s = journal_.back();
+      switch (s.what) {
+        case Saved::What::kClock:
+          std::copy_n(saved_clocks_.data() + s.clock, stride_, thread_clock(s.thread));
+          saved_clocks_.resize(s.clock);
+          break;
+        case Saved::What::kLastTouch:
+          last_touch_[s.thread] = s.value;
+          break;
+        case Saved::What::kFinish:
+          finish_[s.thread] = s.value;
+          break;
+      }
+      journal_.pop_back();
     }
-    journal_.pop_back();
+    const sim::ThreadId p = steps_[k].thread;  // before the journal's entries of step k
+    std::copy_n(pre_.data() + std::size_t{k} * stride_, stride_, thread_clock(p));
+    last_touch_[p] = pp_[k];
   }
+  forward_ = std::min(forward_, keep);
   steps_.resize(keep);
   pp_.resize(keep);
   time_.resize(keep);
@@ -151,8 +167,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   pp_.push_back(last_touch_[p]);
   time_.push_back(point.time);
   advance_.push_back(k > 0 && point.time > time_[k - 1] ? k : (k > 0 ? advance_[k - 1] : 0));
-  vc_.insert(vc_.end(), thread_clock(p), thread_clock(p) + stride_);
-  pre_.insert(pre_.end(), thread_clock(p), thread_clock(p) + stride_);
+  push_clock_rows(thread_clock(p));
 
   // The step's events. Other threads' events (a woken joiner, an eagerly started
   // child) move those threads: their next steps come after this one, but this step
@@ -201,8 +216,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   // Thread clocks: the chosen and the moved threads continue after this step; a join
   // orders the joiner after the joined thread's finish; a child starts from its
   // parent's clock.
-  save_clock(k, p);
-  std::copy_n(v, stride_, thread_clock(p));
+  std::copy_n(v, stride_, thread_clock(p));  // the old clock is pre_'s row k
   for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
     save_clock(k, touched_[x]);
     max_into(thread_clock(touched_[x]), v, stride_);
@@ -218,7 +232,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       max_into(thread_clock(ev.object), thread_clock(ev.thread), stride_);
     }
   }
-  set_last_touch(k, p, static_cast<std::int32_t>(k));
+  last_touch_[p] = static_cast<std::int32_t>(k);  // the old value is pp_[k]
   for (std::uint32_t x = first_touched; x < touched_.size(); ++x) set_last_touch(k, touched_[x], static_cast<std::int32_t>(k));
 
   // Enabling: threads this step enabled or disabled without moving them.
@@ -263,6 +277,7 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
   if (keep == 0) {
     journal_.clear();
     saved_clocks_.clear();
+    forward_ = 0;
     std::fill(thread_clock_.begin(), thread_clock_.end(), 0);
     std::fill(last_touch_.begin(), last_touch_.end(), kNone);
     std::fill(finish_.begin(), finish_.end(), kNoFinish);
@@ -279,6 +294,7 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
         events.begin());
   }
   for (std::uint32_t k = keep; k < real_; ++k) process(k, events, e);
+  forward_ = real_;
   touched_begin_.push_back(static_cast<std::uint32_t>(touched_.size()));
   enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
   terminal_ = terminal && real_ > 0 ? static_cast<std::int32_t>(real_ - 1) : kNone;
@@ -309,8 +325,7 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed
     pp_.push_back(last_touch_[u.thread]);
     time_.push_back(real_ == 0 ? 0 : time_[real_ - 1]);
     advance_.push_back(real_ == 0 ? 0 : advance_[real_ - 1]);
-    vc_.insert(vc_.end(), thread_clock(u.thread), thread_clock(u.thread) + stride_);
-    pre_.insert(pre_.end(), thread_clock(u.thread), thread_clock(u.thread) + stride_);
+    push_clock_rows(thread_clock(u.thread));
     touched_begin_.push_back(static_cast<std::uint32_t>(touched_.size()));
     enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
     take_enablers(j, u.thread, last_touch_[u.thread]);
@@ -349,7 +364,8 @@ bool Analysis::transparent(std::uint32_t i, std::uint32_t j) const {
   return false;
 }
 
-void Analysis::races(std::uint32_t from, const std::function<void(std::uint32_t, std::uint32_t)>& race) {
+void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
+  out.clear();
   scratch_.resize(stride_);
   Clock* r = scratch_.data();
   for (std::uint32_t j = from; j < size(); ++j) {
@@ -363,7 +379,7 @@ void Analysis::races(std::uint32_t from, const std::function<void(std::uint32_t,
       const bool dep = dependent(si, sj) || (virtual_step && static_cast<std::int32_t>(i) == terminal_) ||
                        is_enabler(i, j) || observed(i, j);
       if (!dep || transparent(i, j)) continue;
-      race(i, j);
+      out.emplace_back(i, j);
       max_into(r, vc(i), stride_);
     }
   }

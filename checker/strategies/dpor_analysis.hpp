@@ -39,8 +39,8 @@
 #include "sim/execution.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace checker::dpor {
@@ -95,10 +95,10 @@ class Analysis {
   // True if thread `t` had an event in step k, or was started by it.
   bool touches(std::uint32_t k, sim::ThreadId t) const;
 
-  // Calls `race(i, j)` for every race whose later step j is at index >= `from` (real
-  // steps of the prefix before `from` were analyzed by an earlier execution) or is
-  // virtual, in increasing j.
-  void races(std::uint32_t from, const std::function<void(std::uint32_t, std::uint32_t)>& race);
+  // Every race (i, j) whose later step j is at index >= `from` (real steps of the
+  // prefix before `from` were analyzed by an earlier execution) or is virtual, in
+  // increasing j, into `out` (cleared first).
+  void races(std::uint32_t from, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out);
 
   // The indices of notdep(i).j: the steps after i and before j (real ones only) that do
   // not happen after i, then j. The reversal the race (i, j) calls for.
@@ -108,7 +108,8 @@ class Analysis {
   using Clock = std::uint32_t;  // step index + 1 of the latest step of a thread; 0: none
 
   // A change of the forward state made by a step, undone when a later execution
-  // branches off before that step.
+  // branches off before that step. (The chosen thread's own clock and last step need
+  // no entry: pre_ and pp_ keep them as they were before the step.)
   struct Saved {
     std::uint32_t step;
     enum class What : std::uint8_t { kClock, kLastTouch, kFinish } what;
@@ -120,6 +121,8 @@ class Analysis {
   Clock* vc(std::int64_t k) { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
   const Clock* vc(std::int64_t k) const { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
   Clock* thread_clock(sim::ThreadId t) { return thread_clock_.data() + std::size_t{t} * stride_; }
+  // Appends a row to vc_ and pre_, both starting as `clock`.
+  void push_clock_rows(const Clock* clock);
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
@@ -141,6 +144,7 @@ class Analysis {
   std::uint32_t threads_ = 0;  // of this execution
   std::uint32_t stride_ = 0;   // clock width: the most threads of any execution so far
   std::uint32_t real_ = 0;
+  std::uint32_t forward_ = 0;  // real steps whose changes the forward state holds
   std::int32_t terminal_ = kNone;
   bool terminal_observes_ = false;
 

@@ -58,16 +58,4 @@ void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pending) {
   }
 }
 
-bool dependent(const Step& a, const Step& b) {
-  if (a.thread == b.thread || a.global || b.global) return true;
-  for (std::uint8_t i = 0; i < a.count; ++i) {
-    const Access& x = a.accesses[i];
-    for (std::uint8_t k = 0; k < b.count; ++k) {
-      const Access& y = b.accesses[k];
-      if (x.object == y.object && (x.mode == Mode::kWrite || y.mode == Mode::kWrite)) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace checker::dpor

@@ -63,8 +63,19 @@ struct Step {
 };
 
 // True when the two steps do not commute: same thread, either global, or an object
-// both access with at least one write.
-bool dependent(const Step& a, const Step& b);
+// both access with at least one write. (Inline: the analysis asks it for most pairs
+// of steps of every execution.)
+inline bool dependent(const Step& a, const Step& b) {
+  if (a.thread == b.thread || a.global || b.global) return true;
+  for (std::uint8_t i = 0; i < a.count; ++i) {
+    const Access& x = a.accesses[i];
+    for (std::uint8_t k = 0; k < b.count; ++k) {
+      const Access& y = b.accesses[k];
+      if (x.object == y.object && (x.mode == Mode::kWrite || y.mode == Mode::kWrite)) return true;
+    }
+  }
+  return false;
+}
 
 // True for the lock-like operations whose dependency is per lock (see the header).
 constexpr bool is_lock_op(sim::OpKind kind) {

@@ -2,6 +2,7 @@
 
 #include <boost/context/preallocated.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -140,7 +141,10 @@ void Runtime::run_body(ThreadId self) {
 
 ThreadId Runtime::create_thread(std::function<void()> body, std::string_view name, bool daemon) {
   const ThreadId id = thread_count_++;
-  if (id == threads_.size()) threads_.push_back(std::make_unique<ThreadState>());
+  if (id == threads_.size()) {
+    threads_.push_back(std::make_unique<ThreadState>());
+    enabled_.resize(threads_.size());
+  }
   ThreadState& t = state(id);
   t.runtime = this;
   t.id = id;
@@ -392,16 +396,17 @@ bool Runtime::advance_clock() {
 
 ThreadId Runtime::decide() {
   bool any_parked = false;
+  ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
-    enabled_.clear();
+    enabled_count_ = 0;
     for (ThreadId id = 0; id < thread_count_; ++id) {
       const ThreadState& t = *threads_[id];
       if (t.status != Status::kParked) continue;
       any_parked = true;
-      if (is_enabled(t)) enabled_.push_back(id);
+      if (is_enabled(t)) enabled[enabled_count_++] = id;
     }
-  } while (enabled_.empty() && advance_clock());
-  if (enabled_.empty()) {
+  } while (enabled_count_ == 0 && advance_clock());
+  if (enabled_count_ == 0) {
     if (any_parked) record_deadlock();
     return kHost;
   }
@@ -413,7 +418,7 @@ ThreadId Runtime::decide() {
                   current_);
     return kHost;
   }
-  const ThreadId chosen = scheduler_->choose(enabled_, current_, decisions_);
+  const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, current_, decisions_);
   if (chosen == kNoThread) {
     record_.abandoned = true;
     cancelling_ = true;
@@ -426,10 +431,11 @@ ThreadId Runtime::decide() {
 }
 
 // Why the thread at the scheduling point keeps or loses the processor; also checks
-// that the scheduler kept its contract.
+// that the scheduler kept its contract. (The enabled set is the one decide() just
+// offered: choosing changes nothing.)
 SwitchReason Runtime::switch_reason(ThreadId chosen) const {
   const auto enabled = [this](ThreadId id) {
-    return id < thread_count_ && threads_[id]->status == Status::kParked && is_enabled(*threads_[id]);
+    return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
   };
   if (!enabled(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (chosen == current_) return SwitchReason::kContinued;

@@ -69,7 +69,7 @@ void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const si
 
 sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                    std::uint32_t decision) {
-  runtime_ = &sim::Runtime::current();
+  if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
   if (decision < replay_) {
     Node& node = nodes_[decision];
     if (enabled.size() != node.enabled_end - node.enabled_begin) {

@@ -7,18 +7,7 @@ namespace checker::dpor {
 namespace {
 constexpr std::int32_t kNoFinish = -2;  // finish_: not finished (-1: in the initial step)
 
-void max_into(std::uint32_t* into, const std::uint32_t* from, std::uint32_t n) {
-  for (std::uint32_t t = 0; t < n; ++t) into[t] = std::max(into[t], from[t]);
-}
-
-// Widens rows of `old_width` clocks to `width`, in place.
-void relayout(std::vector<std::uint32_t>& data, std::uint32_t old_width, std::uint32_t width) {
-  const std::size_t rows = old_width == 0 ? 0 : data.size() / old_width;
-  data.resize(rows * width, 0);
-  for (std::size_t r = rows; r-- > 0;) {
-    for (std::uint32_t t = width; t-- > 0;) data[r * width + t] = t < old_width ? data[r * old_width + t] : 0;
-  }
-}
+constexpr auto max_into = max_clock;
 }  // namespace
 
 void Analysis::merge(Clock* into, std::int64_t from) {
@@ -42,7 +31,7 @@ bool Analysis::touches(std::uint32_t k, sim::ThreadId t) const {
 bool Analysis::directly_before(std::uint32_t a, std::uint32_t b) const {
   // Through b's own thread's history (`pre_`): a chain between two steps of a reversal
   // never leaves it (see dpor_wakeup.hpp), so this is a direct predecessor there.
-  return pre_[std::size_t{b} * stride_ + steps_[a].thread] > a || dependent(steps_[a], steps_[b]) ||
+  return pre_[b][steps_[a].thread] > a || dependent(steps_[a], steps_[b]) ||
          is_enabler(a, b) || time_[a] < time_[b] || (b >= real_ && static_cast<std::int32_t>(a) == terminal_) ||
          observed(a, b);
 }
@@ -58,33 +47,21 @@ bool Analysis::is_enabler(std::uint32_t i, std::uint32_t j) const {
 
 void Analysis::ensure_stride(std::uint32_t threads) {
   if (threads <= stride_) return;
-  const std::uint32_t width = std::max({threads, 2 * stride_, 4u});
-  relayout(vc_, stride_, width);
-  relayout(pre_, stride_, width);
-  relayout(thread_clock_, stride_, width);
-  thread_clock_.resize(std::size_t{width} * width, 0);
-  relayout(saved_clocks_, stride_, width);
-  for (Saved& s : journal_) {
-    if (s.what == Saved::What::kClock) s.clock = s.clock / stride_ * width;
-  }
+  const std::uint32_t width = clock_width(std::max(threads, 2 * stride_));
+  vc_.widen(width);
+  pre_.widen(width);
+  saved_clocks_.widen(width);
+  std::vector<Clock> wide(std::size_t{width} * width, 0);  // a row per thread
+  for (sim::ThreadId t = 0; t < stride_; ++t) std::copy_n(thread_clock(t), stride_, wide.data() + std::size_t{t} * width);
+  thread_clock_ = std::move(wide);
   last_touch_.resize(width, kNone);
   finish_.resize(width, kNoFinish);
   stride_ = width;
 }
 
 void Analysis::save_clock(std::uint32_t k, sim::ThreadId t) {
-  const auto at = static_cast<std::uint32_t>(saved_clocks_.size());
-  journal_.push_back({k, Saved::What::kClock, t, 0, at});
-  saved_clocks_.resize(at + stride_);
-  std::copy_n(thread_clock(t), stride_, saved_clocks_.data() + at);
-}
-
-void Analysis::push_clock_rows(const Clock* clock) {
-  const std::size_t at = vc_.size();
-  vc_.resize(at + stride_);
-  pre_.resize(at + stride_);
-  std::copy_n(clock, stride_, vc_.data() + at);
-  std::copy_n(clock, stride_, pre_.data() + at);
+  journal_.push_back({k, Saved::What::kClock, t, 0, saved_clocks_.size()});
+  saved_clocks_.push(thread_clock(t));
 }
 
 void Analysis::set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t value) {
@@ -100,8 +77,8 @@ void Analysis::rewind(std::uint32_t keep) {
       const Saved& s = journal_.back();
       switch (s.what) {
         case Saved::What::kClock:
-          std::copy_n(saved_clocks_.data() + s.clock, stride_, thread_clock(s.thread));
-          saved_clocks_.resize(s.clock);
+          copy_clock(thread_clock(s.thread), saved_clocks_[s.clock], stride_);
+          saved_clocks_.truncate(s.clock);
           break;
         case Saved::What::kLastTouch:
           last_touch_[s.thread] = s.value;
@@ -113,7 +90,7 @@ void Analysis::rewind(std::uint32_t keep) {
       journal_.pop_back();
     }
     const sim::ThreadId p = steps_[k].thread;  // before the journal's entries of step k
-    std::copy_n(pre_.data() + std::size_t{k} * stride_, stride_, thread_clock(p));
+    copy_clock(thread_clock(p), pre_[k], stride_);
     last_touch_[p] = pp_[k];
   }
   forward_ = std::min(forward_, keep);
@@ -121,8 +98,8 @@ void Analysis::rewind(std::uint32_t keep) {
   pp_.resize(keep);
   time_.resize(keep);
   advance_.resize(keep);
-  vc_.resize(std::size_t{keep} * stride_);
-  pre_.resize(std::size_t{keep} * stride_);
+  vc_.truncate(keep);
+  pre_.truncate(keep);
   const auto cut = [keep](std::vector<std::uint32_t>& begin, auto& data) {
     if (begin.size() > keep) data.resize(begin[keep]);
     begin.resize(keep);
@@ -216,7 +193,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   // Thread clocks: the chosen and the moved threads continue after this step; a join
   // orders the joiner after the joined thread's finish; a child starts from its
   // parent's clock.
-  std::copy_n(v, stride_, thread_clock(p));  // the old clock is pre_'s row k
+  copy_clock(thread_clock(p), v, stride_);  // the old clock is pre_'s row k
   for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
     save_clock(k, touched_[x]);
     max_into(thread_clock(touched_[x]), v, stride_);
@@ -371,7 +348,7 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   for (std::uint32_t j = from; j < size(); ++j) {
     const Step& sj = steps_[j];
     const sim::ThreadId q = sj.thread;
-    std::copy_n(pre_.data() + std::size_t{j} * stride_, stride_, r);
+    copy_clock(r, pre_[j], stride_);
     const bool virtual_step = j >= real_;
     for (std::uint32_t i = std::min(j, real_); i-- > 0;) {
       const Step& si = steps_[i];

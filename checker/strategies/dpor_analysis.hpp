@@ -35,6 +35,7 @@
 // journal of what each step changed) to where the new execution branched off.
 #pragma once
 
+#include "checker/strategies/dpor_clocks.hpp"
 #include "checker/strategies/dpor_step.hpp"
 #include "sim/execution.hpp"
 
@@ -85,7 +86,7 @@ class Analysis {
   const Step& step(std::uint32_t k) const { return steps_[k]; }
   // True if step a (a < b) happens before step b.
   bool happens_before(std::uint32_t a, std::uint32_t b) const {
-    return vc_[std::size_t{b} * stride_ + steps_[a].thread] > a;
+    return vc_[b][steps_[a].thread] > a;
   }
   // True if a (a < b) happens before b through b's thread's history or directly:
   // dependent accesses, a enabled or disabled b's thread, a was at an earlier virtual
@@ -105,8 +106,6 @@ class Analysis {
   void reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const;
 
  private:
-  using Clock = std::uint32_t;  // step index + 1 of the latest step of a thread; 0: none
-
   // A change of the forward state made by a step, undone when a later execution
   // branches off before that step. (The chosen thread's own clock and last step need
   // no entry: pre_ and pp_ keep them as they were before the step.)
@@ -115,14 +114,17 @@ class Analysis {
     enum class What : std::uint8_t { kClock, kLastTouch, kFinish } what;
     sim::ThreadId thread;
     std::int32_t value;   // the old last_touch_ / finish_
-    std::uint32_t clock;  // kClock: offset of the old clock in saved_clocks_
+    std::uint32_t clock;  // kClock: the old clock's row in saved_clocks_
   };
 
-  Clock* vc(std::int64_t k) { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
-  const Clock* vc(std::int64_t k) const { return vc_.data() + static_cast<std::size_t>(k) * stride_; }
+  Clock* vc(std::int64_t k) { return vc_[static_cast<std::size_t>(k)]; }
+  const Clock* vc(std::int64_t k) const { return vc_[static_cast<std::size_t>(k)]; }
   Clock* thread_clock(sim::ThreadId t) { return thread_clock_.data() + std::size_t{t} * stride_; }
   // Appends a row to vc_ and pre_, both starting as `clock`.
-  void push_clock_rows(const Clock* clock);
+  void push_clock_rows(const Clock* clock) {
+    vc_.push(clock);
+    pre_.push(clock);
+  }
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
@@ -142,7 +144,7 @@ class Analysis {
   std::span<const PointInfo> points_;
   const std::vector<sim::ThreadId>* at_end_ = nullptr;
   std::uint32_t threads_ = 0;  // of this execution
-  std::uint32_t stride_ = 0;   // clock width: the most threads of any execution so far
+  std::uint32_t stride_ = 0;   // clock width: for the most threads of any execution so far
   std::uint32_t real_ = 0;
   std::uint32_t forward_ = 0;  // real steps whose changes the forward state holds
   std::int32_t terminal_ = kNone;
@@ -154,8 +156,8 @@ class Analysis {
   std::vector<std::int32_t> pp_;          // the previous step that moved the step's thread
   std::vector<sim::Nanos> time_;
   std::vector<std::uint32_t> advance_;    // the first step at this step's virtual time
-  std::vector<Clock> vc_;                 // steps x stride_: happens-before
-  std::vector<Clock> pre_;                // the same: the thread's clock before the step
+  ClockRows vc_;                          // per step: happens-before
+  ClockRows pre_;                         // per step: the thread's clock before the step
   std::vector<std::uint32_t> touched_begin_;
   std::vector<sim::ThreadId> touched_;    // threads the step moved besides its own
   std::vector<std::uint32_t> enabler_begin_;
@@ -169,7 +171,7 @@ class Analysis {
   std::vector<std::int32_t> last_touch_;  // per thread
   std::vector<std::int32_t> finish_;      // per thread: the step with its finish
   std::vector<Saved> journal_;
-  std::vector<Clock> saved_clocks_;
+  ClockRows saved_clocks_;
   std::vector<Clock> scratch_;
 };
 

@@ -1,0 +1,58 @@
+// Vector clocks for the DPOR analysis (dpor_analysis.hpp): one clock per thread, in
+// rows whose width is a multiple of 4, so a row is copied in 16-byte blocks. Rows are
+// short (a handful of threads) and copied several times per step, where a memcpy call
+// would cost more than the copy.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace checker::dpor {
+
+using Clock = std::uint32_t;  // step index + 1 of the latest step of a thread; 0: none
+
+// The row width for `threads` threads.
+constexpr std::uint32_t clock_width(std::uint32_t threads) { return (threads + 3) / 4 * 4; }
+
+inline void copy_clock(Clock* to, const Clock* from, std::uint32_t width) {
+  for (std::uint32_t t = 0; t < width; t += 4) std::memcpy(to + t, from + t, 4 * sizeof(Clock));
+}
+
+inline void max_clock(Clock* into, const Clock* from, std::uint32_t width) {
+  for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
+}
+
+// A stack of clock rows that keeps its storage when it shrinks, so steady-state
+// executions do not touch the allocator.
+class ClockRows {
+ public:
+  std::uint32_t size() const { return rows_; }
+  Clock* operator[](std::size_t row) { return data_.data() + row * width_; }
+  const Clock* operator[](std::size_t row) const { return data_.data() + row * width_; }
+
+  // Appends a copy of `row` (which must not point into this stack).
+  void push(const Clock* row) {
+    const std::size_t end = (std::size_t{rows_} + 1) * width_;
+    if (end > data_.size()) data_.resize(std::max(end, 2 * data_.size()));
+    copy_clock((*this)[rows_++], row, width_);
+  }
+  void truncate(std::uint32_t rows) { rows_ = std::min(rows_, rows); }
+  void clear() { rows_ = 0; }
+
+  // Widens every row to `width` (>= the current width), new clocks 0.
+  void widen(std::uint32_t width) {
+    std::vector<Clock> wide(std::size_t{rows_} * width, 0);
+    for (std::size_t r = 0; r < rows_; ++r) std::copy_n((*this)[r], width_, wide.data() + r * width);
+    data_ = std::move(wide);
+    width_ = width;
+  }
+
+ private:
+  std::vector<Clock> data_;
+  std::uint32_t width_ = 0;
+  std::uint32_t rows_ = 0;
+};
+
+}  // namespace checker::dpor

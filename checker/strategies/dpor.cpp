@@ -50,6 +50,7 @@ void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
 void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const sim::ThreadId> enabled) {
   if (decision == 0) return;
   const Node& prev = nodes_[decision - 1];
+  if (prev.sleep_begin == prev.sleep_end) return;
   dpor::Step taken;
   taken.thread = prev.chosen;
   taken.add_operation(prev.kind, prev.object, true);

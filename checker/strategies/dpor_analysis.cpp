@@ -123,13 +123,12 @@ void Analysis::order_after_dependent(std::uint32_t k, std::uint32_t before) {
 // The steps after `since` that enabled or disabled thread t without moving it come
 // before step k.
 void Analysis::take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since) {
-  for (std::uint32_t m = static_cast<std::uint32_t>(since + 1); m < k && m < flip_begin_.size(); ++m) {
-    const std::uint32_t end = m + 1 < flip_begin_.size() ? flip_begin_[m + 1] : static_cast<std::uint32_t>(flips_.size());
-    for (std::uint32_t x = flip_begin_[m]; x < end; ++x) {
-      if (flips_[x] != t) continue;
-      enablers_.push_back(m);
-      merge(vc(k), m);
-    }
+  const auto from = static_cast<std::uint32_t>(since + 1);
+  if (from >= flip_begin_.size()) return;
+  for (std::size_t x = flip_begin_[from]; x < flips_.size(); ++x) {  // all before k
+    if (flips_[x].thread != t) continue;
+    enablers_.push_back(flips_[x].step);
+    merge(vc(k), flips_[x].step);
   }
 }
 
@@ -238,7 +237,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     bool moved = flipped == p || flipped >= threads_;
     for (std::uint32_t x = first_touched; x < touched_.size(); ++x) moved |= touched_[x] == flipped;
-    if (!moved) flips_.push_back(flipped);
+    if (!moved) flips_.push_back({k, flipped});
   }
 }
 

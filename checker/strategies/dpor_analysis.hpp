@@ -163,7 +163,11 @@ class Analysis {
   std::vector<std::uint32_t> enabler_begin_;
   std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled the step's thread
   std::vector<std::uint32_t> flip_begin_;
-  std::vector<sim::ThreadId> flips_;      // threads the step enabled or disabled
+  struct Flip {
+    std::uint32_t step;
+    sim::ThreadId thread;
+  };
+  std::vector<Flip> flips_;               // threads the step enabled or disabled
   std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end
 
   // Forward state after the last real step, and the journal that rewinds it.

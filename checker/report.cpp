@@ -198,6 +198,10 @@ std::string explain_finding(const Trace& trace) {
       return "Misuse in " + who + ": " + f.message + ".\n";
     case sim::FindingKind::kDaemonCutOff:
       return "Daemon cut off: " + f.message + ".\nJoin the thread (or make it non-daemon) if its work must finish.\n";
+    case sim::FindingKind::kDataRace:
+      return "Data race: " + f.message +
+             ".\nAnother run may do them in the other order: guard both with the same lock, or hand the value over "
+             "through a queue, a join or a future.\n";
   }
   return f.message + "\n";
 }

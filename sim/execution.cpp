@@ -10,6 +10,7 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::kStepBound: return "step-bound";
     case FindingKind::kMisuse: return "misuse";
     case FindingKind::kDaemonCutOff: return "daemon-cut-off";
+    case FindingKind::kDataRace: return "data-race";
   }
   return "?";
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,6 +25,7 @@ struct Event {
   bool has_value = false;
   std::uint32_t decision = 0;    // scheduling points passed before this step (step after choice k: k+1)
   Nanos time = 0;                // virtual time of the step
+  std::source_location where{};  // Shared<T> load/store: the call in the model (race reports)
 };
 
 enum class FindingKind : std::uint8_t {
@@ -33,6 +35,7 @@ enum class FindingKind : std::uint8_t {
   kStepBound,        // livelock / non-termination: over the step bound
   kMisuse,
   kDaemonCutOff,     // a daemon thread killed at exit while it could still run
+  kDataRace,         // found by the checker: two Shared<T> accesses no synchronization orders
 };
 
 std::string_view finding_kind_name(FindingKind kind);

@@ -106,6 +106,10 @@ class Runtime {
     record_.events.push_back(Event{current_, kind, object, value, has_value, decisions_, now_});
   }
   void record(OpKind kind, ObjectId object) { record(kind, object, 0, false); }
+  // A Shared<T> access, with the model's call site (one pointer) for race reports.
+  void record_access(OpKind kind, ObjectId object, std::int64_t value, bool has_value, std::source_location where) {
+    record_.events.push_back(Event{current_, kind, object, value, has_value, decisions_, now_, where});
+  }
   ObjectId register_object(std::string_view name);
   // Called by a Waitable's destructor: threads still waiting on it (daemons, at main
   // exit) keep a description of what they waited for, and never touch it again.

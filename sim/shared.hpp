@@ -6,6 +6,7 @@
 #include "sim/runtime.hpp"
 
 #include <cstdint>
+#include <source_location>
 #include <string_view>
 #include <type_traits>
 
@@ -19,16 +20,17 @@ class Shared {
   Shared(const Shared&) = delete;
   Shared& operator=(const Shared&) = delete;
 
-  T load() {
+  // `where` defaults to the caller's line, which race reports name.
+  T load(std::source_location where = std::source_location::current()) {
     runtime_->visible(OpKind::kLoad, id_);
-    runtime_->record(OpKind::kLoad, id_, as_number(value_), kNumeric);
+    runtime_->record_access(OpKind::kLoad, id_, as_number(value_), kNumeric, where);
     return value_;
   }
 
-  void store(T value) {
+  void store(T value, std::source_location where = std::source_location::current()) {
     runtime_->visible(OpKind::kStore, id_);
     value_ = std::move(value);
-    runtime_->record(OpKind::kStore, id_, as_number(value_), kNumeric);
+    runtime_->record_access(OpKind::kStore, id_, as_number(value_), kNumeric, where);
   }
 
   ObjectId id() const { return id_; }

@@ -1,0 +1,81 @@
+// Outcome witnesses: the outcome set and counts agree with explore(), each witness
+// replays to its outcome, and no execution producing an outcome is shorter (or as
+// short with fewer preemptions) than its witness.
+#include "checker/report.hpp"
+#include "checker/strategies/dfs.hpp"
+#include "checker/witness.hpp"
+#include "support.hpp"
+
+namespace {
+
+// For each outcome, the smallest (steps, preemptions) over every DFS execution.
+std::map<sim::Outcome, std::pair<std::size_t, std::size_t>> shortest_by_brute_force(const sim::ModelInstance& model) {
+  std::map<sim::Outcome, std::pair<std::size_t, std::size_t>> best;
+  sim::Runtime runtime;
+  checker::DfsStrategy dfs;
+  while (dfs.next_execution()) {
+    const sim::ExecutionRecord& record = runtime.run(model.main, dfs, {});
+    dfs.execution_finished(record);
+    if (!record.outcome) continue;
+    const std::pair here(record.events.size(), checker::preemptions(record.reasons));
+    const auto [it, fresh] = best.try_emplace(*record.outcome, here);
+    if (!fresh) it->second = std::min(it->second, here);
+  }
+  return best;
+}
+
+void check_witnesses(const sim::ModelInstance& model) {
+  const checker::WitnessResult result = checker::find_witnesses(model, test::dfs_all());
+  CHECK(result.exhaustive);
+  const checker::ExploreResult explored = checker::explore(model, test::dfs_all());
+  REQUIRE(result.witnesses.size() == explored.outcomes.size());
+  const auto shortest = shortest_by_brute_force(model);
+  for (std::size_t i = 0; i < result.witnesses.size(); ++i) {
+    const checker::Witness& w = result.witnesses[i];
+    CAPTURE(checker::outcome_text(w.outcome));
+    CHECK(w.outcome == explored.outcomes[i].value);
+    CHECK(w.executions == explored.outcomes[i].count);
+    CHECK(std::pair(w.steps, w.preemptions) == shortest.at(w.outcome));
+    CHECK(w.steps == w.trace.events.size());
+    CHECK(w.preemptions == checker::preemptions(w.trace));
+    const checker::ReplayResult replayed = checker::replay(model, w.trace.choices, {.draws = w.trace.draws});
+    CHECK_FALSE(replayed.divergence.has_value());
+    CHECK(replayed.trace.outcome == w.outcome);
+    test::require_same_trace(replayed.trace, w.trace);
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("witness") {
+
+TEST_CASE("counter 2x2: outcomes {2, 3, 4}; the witness of 2 replays to 2") {
+  const sim::ModelInstance model = test::counter(2, 2);
+  const checker::WitnessResult result = checker::find_witnesses(model, test::dfs_all());
+  std::set<std::int64_t> values;
+  for (const checker::Witness& w : result.witnesses) values.insert(std::get<std::int64_t>(w.outcome));
+  CHECK(values == std::set<std::int64_t>{2, 3, 4});
+  const checker::Witness& two = result.witnesses.front();
+  REQUIRE(two.outcome == sim::Outcome{std::int64_t{2}});
+  CHECK(checker::replay(model, two.trace.choices).trace.outcome == sim::Outcome{std::int64_t{2}});
+  // 4 is what the threads produce one after the other: no preemption is needed.
+  CHECK(result.witnesses.back().preemptions == 0);
+  // 2 needs each thread to lose an update, which no serial run does.
+  CHECK(two.preemptions > 0);
+  check_witnesses(model);
+}
+
+TEST_CASE("witnesses are shortest for other models too") {
+  check_witnesses(test::counter(3, 1));
+  check_witnesses(test::counter(2, 2, true));  // one outcome, many schedules
+}
+
+TEST_CASE("a search cut short by the execution limit says so") {
+  checker::ExploreOptions options = test::dfs_all();
+  options.max_executions = 3;
+  const checker::WitnessResult result = checker::find_witnesses(test::counter(2, 2), options);
+  CHECK_FALSE(result.exhaustive);
+  CHECK(result.executions == 3);
+}
+
+}  // TEST_SUITE

@@ -416,6 +416,7 @@ ThreadId Runtime::decide() {
                       " scheduling points: a loop that never finishes (a spin loop without a "
                       "blocking operation, or a livelock)?",
                   current_);
+    record_deadlock();  // attaches the threads blocked meanwhile: a partial deadlock, if any
     return kHost;
   }
   const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, current_, decisions_);
@@ -465,12 +466,15 @@ ThreadId Runtime::next_to_cancel() const {
   return kHost;
 }
 
+// Every parked thread that cannot proceed, with what it waits for: the finding when no
+// thread can run, or added to a step-bound finding (some threads may be deadlocked
+// while another runs on; the checker looks for a cycle among them).
 void Runtime::record_deadlock() {
   Finding finding;
   finding.kind = FindingKind::kDeadlock;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
-    if (t.status != Status::kParked) continue;
+    if (t.status != Status::kParked || is_enabled(t)) continue;
     BlockedThread blocked;
     blocked.thread = id;
     blocked.op = t.pending_kind;
@@ -483,7 +487,11 @@ void Runtime::record_deadlock() {
   }
   finding.message = "no thread can run, and " + std::to_string(finding.blocked.size()) +
                     (finding.blocked.size() == 1 ? " thread has" : " threads have") + " not finished";
-  if (!record_.finding) record_.finding = std::move(finding);
+  if (!record_.finding) {
+    record_.finding = std::move(finding);
+  } else if (record_.finding->kind == FindingKind::kStepBound) {
+    record_.finding->blocked = std::move(finding.blocked);
+  }
   cancelling_ = true;
 }
 

@@ -76,6 +76,7 @@ struct OutputLine {
   Nanos time = 0;
   ThreadId thread = kNoThread;  // the thread that ended the line
   std::string text;
+  std::size_t step = 0;         // index in `events` of the write that ended it (for views)
 };
 
 struct ExecutionRecord {

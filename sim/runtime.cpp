@@ -356,7 +356,7 @@ void Runtime::write_stdout(std::string_view text) {
       partial_line_ += c;
       continue;
     }
-    record_.output.push_back({now_, current_, std::move(partial_line_)});
+    record_.output.push_back({now_, current_, std::move(partial_line_), record_.events.size() - 1});
     partial_line_.clear();
   }
 }

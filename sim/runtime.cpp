@@ -399,11 +399,14 @@ ThreadId Runtime::decide() {
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
     enabled_count_ = 0;
+    enabled_mask_ = 0;
     for (ThreadId id = 0; id < thread_count_; ++id) {
       const ThreadState& t = *threads_[id];
       if (t.status != Status::kParked) continue;
       any_parked = true;
-      if (is_enabled(t)) enabled[enabled_count_++] = id;
+      if (!is_enabled(t)) continue;
+      enabled[enabled_count_++] = id;
+      if (id < 64) enabled_mask_ |= std::uint64_t{1} << id;
     }
   } while (enabled_count_ == 0 && advance_clock());
   if (enabled_count_ == 0) {
@@ -436,6 +439,7 @@ ThreadId Runtime::decide() {
 // offered: choosing changes nothing.)
 SwitchReason Runtime::switch_reason(ThreadId chosen) const {
   const auto enabled = [this](ThreadId id) {
+    if (id < 64) return ((enabled_mask_ >> id) & 1) != 0;
     return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
   };
   if (!enabled(chosen)) internal_error("the scheduler chose a thread that is not enabled");

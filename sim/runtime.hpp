@@ -221,6 +221,7 @@ class Runtime {
   std::uint32_t thread_count_ = 0;                     // threads_ beyond this are spares
   std::vector<ThreadId> enabled_;                      // decide()'s enabled threads: the first enabled_count_
   std::uint32_t enabled_count_ = 0;
+  std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
   std::vector<std::string> default_names_;             // "Thread-N", built once
   std::uint32_t unnamed_threads_ = 0;                   // CPython numbers unnamed threads only
   boost::context::fiber host_fiber_;

@@ -126,6 +126,7 @@ class DporStrategy final : public Strategy {
   // Per-execution scratch, kept for its capacity.
   dpor::Analysis analysis_;
   std::vector<dpor::PointInfo> points_;
+  const sim::ThreadId* points_enabled_ = nullptr;  // enabled_.data() when points_ was filled
   std::vector<dpor::Unfinished> unfinished_;
   std::vector<sim::ThreadId> at_end_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> races_;

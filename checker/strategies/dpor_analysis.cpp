@@ -95,6 +95,7 @@ void Analysis::rewind(std::uint32_t keep) {
   }
   forward_ = std::min(forward_, keep);
   steps_.resize(keep);
+  thread_of_.resize(keep);
   pp_.resize(keep);
   time_.resize(keep);
   advance_.resize(keep);
@@ -115,7 +116,7 @@ void Analysis::order_after_dependent(std::uint32_t k, std::uint32_t before) {
   Clock* v = vc(k);
   const Step& s = steps_[k];
   for (std::uint32_t i = before; i-- > 0;) {
-    if (v[steps_[i].thread] > i || !dependent(steps_[i], s)) continue;
+    if (v[thread_of_[i]] > i || !dependent(steps_[i], s)) continue;
     max_into(v, vc(i), stride_);
   }
 }
@@ -176,6 +177,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
   }
   steps_.push_back(s);
+  thread_of_.push_back(s.thread);
 
   enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
   take_enablers(k, p, last_touch_[p]);
@@ -185,7 +187,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   order_after_dependent(k, k);
   Clock* v = vc(k);
   for (std::uint32_t i = advance_[k]; i-- > 0;) {  // the clock advanced: every earlier step is before
-    if (v[steps_[i].thread] <= i) max_into(v, vc(i), stride_);
+    if (v[thread_of_[i]] <= i) max_into(v, vc(i), stride_);
   }
   v[p] = k + 1;
 
@@ -298,6 +300,7 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed
     s.object = u.object;
     s.add_operation(u.kind, u.object, true);
     steps_.push_back(s);
+    thread_of_.push_back(s.thread);
     pp_.push_back(last_touch_[u.thread]);
     time_.push_back(real_ == 0 ? 0 : time_[real_ - 1]);
     advance_.push_back(real_ == 0 ? 0 : advance_[real_ - 1]);
@@ -309,7 +312,7 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed
     merge(vc(j), terminal_);
     Clock* v = vc(j);
     for (std::uint32_t i = advance_[j]; i-- > 0;) {
-      if (v[steps_[i].thread] <= i) max_into(v, vc(i), stride_);
+      if (v[thread_of_[i]] <= i) max_into(v, vc(i), stride_);
     }
     v[u.thread] = j + 1;
   }
@@ -350,8 +353,9 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     copy_clock(r, pre_[j], stride_);
     const bool virtual_step = j >= real_;
     for (std::uint32_t i = std::min(j, real_); i-- > 0;) {
+      const sim::ThreadId ti = thread_of_[i];
+      if (ti == q || r[ti] > i) continue;
       const Step& si = steps_[i];
-      if (si.thread == q || r[si.thread] > i) continue;
       const bool dep = dependent(si, sj) || (virtual_step && static_cast<std::int32_t>(i) == terminal_) ||
                        is_enabler(i, j) || observed(i, j);
       if (!dep || transparent(i, j)) continue;

@@ -86,7 +86,7 @@ class Analysis {
   const Step& step(std::uint32_t k) const { return steps_[k]; }
   // True if step a (a < b) happens before step b.
   bool happens_before(std::uint32_t a, std::uint32_t b) const {
-    return vc_[b][steps_[a].thread] > a;
+    return vc_[b][thread_of_[a]] > a;
   }
   // True if a (a < b) happens before b through b's thread's history or directly:
   // dependent accesses, a enabled or disabled b's thread, a was at an earlier virtual
@@ -153,6 +153,7 @@ class Analysis {
   // Per step (real steps, then virtual ones). The *_begin_ vectors index the flat
   // vectors after them and have one extra entry at the end.
   std::vector<Step> steps_;
+  std::vector<sim::ThreadId> thread_of_;  // steps_[k].thread, dense for the scans over earlier steps
   std::vector<std::int32_t> pp_;          // the previous step that moved the step's thread
   std::vector<sim::Nanos> time_;
   std::vector<std::uint32_t> advance_;    // the first step at this step's virtual time

@@ -137,7 +137,9 @@ class Shrinker {
   }
 
  private:
-  bool budget_left() const { return executions_ < options_.max_executions; }
+  bool budget_left() const {
+    return executions_ < options_.max_executions && steps_run_ < options_.max_total_steps;
+  }
 
   // Runs `choices` (completed non-preemptively) and keeps the execution if it fails
   // the same way and is better than the best so far (or if `first`).
@@ -150,6 +152,7 @@ class Shrinker {
   bool consider(const sim::ExecutionRecord& record, bool first = false) {
     ++executions_;
     const std::size_t steps = record.events.size();
+    steps_run_ += steps;
     const std::size_t switches = preemptions(record.reasons);
     if (!first && std::pair(switches, steps) >= std::pair(best_preemptions_, best_steps_)) return false;
     std::optional<sim::Finding> finding = same_finding(record);
@@ -235,6 +238,7 @@ class Shrinker {
   std::size_t best_steps_ = 0;
   std::size_t best_preemptions_ = 0;
   std::uint64_t executions_ = 0;
+  std::uint64_t steps_run_ = 0;
 };
 
 std::string count_text(std::size_t n, const char* word) {
@@ -253,10 +257,12 @@ ShrinkResult shrink(const sim::ModelInstance& model, const Trace& failing, const
 
 std::string shrink_summary(const ShrinkResult& result) {
   const std::string now = size_text(result.steps, result.preemptions);
-  if (result.steps == result.original_steps && result.preemptions == result.original_preemptions) {
-    return "already minimal: " + now;
-  }
-  return "shrunk from " + size_text(result.original_steps, result.original_preemptions) + " to " + now;
+  const bool unchanged = result.steps == result.original_steps && result.preemptions == result.original_preemptions;
+  if (unchanged && result.minimal_preemptions) return "already minimal: " + now;
+  const std::string text =
+      unchanged ? "not shrunk: " + now
+                : "shrunk from " + size_text(result.original_steps, result.original_preemptions) + " to " + now;
+  return result.minimal_preemptions ? text : text + " (fewer preemptions not ruled out within the search budget)";
 }
 
 }  // namespace checker

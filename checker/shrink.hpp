@@ -29,7 +29,8 @@ namespace checker {
 struct ShrinkOptions {
   std::uint32_t max_steps = ExploreOptions{}.max_steps;
   bool ignore_time = false;
-  std::uint64_t max_executions = 20'000;  // budget for both passes together
+  std::uint64_t max_executions = 20'000;  // budget for both passes together...
+  std::uint64_t max_total_steps = 4'000'000;  // ...and for the steps they run (long executions)
 };
 
 struct ShrinkResult {
@@ -49,7 +50,9 @@ struct ShrinkResult {
 ShrinkResult shrink(const sim::ModelInstance& model, const Trace& failing, const ShrinkOptions& options = {});
 
 // "shrunk from 143 steps / 9 preemptions to 12 steps / 2 preemptions", or "already
-// minimal: 12 steps / 2 preemptions" when nothing changed.
+// minimal: 12 steps / 2 preemptions" when nothing changed; either with "(fewer
+// preemptions not ruled out within the search budget)" when the budget ran out first
+// ("not shrunk: ..." then, if nothing changed).
 std::string shrink_summary(const ShrinkResult& result);
 
 }  // namespace checker

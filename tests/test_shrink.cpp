@@ -114,10 +114,17 @@ TEST_CASE("the summary line") {
   r.original_preemptions = 9;
   r.steps = 12;
   r.preemptions = 2;
+  r.minimal_preemptions = true;
   CHECK(checker::shrink_summary(r) == "shrunk from 143 steps / 9 preemptions to 12 steps / 2 preemptions");
+  r.minimal_preemptions = false;
+  CHECK(checker::shrink_summary(r) == "shrunk from 143 steps / 9 preemptions to 12 steps / 2 preemptions "
+                                      "(fewer preemptions not ruled out within the search budget)");
   r.original_steps = 12;
   r.original_preemptions = 1;
   r.preemptions = 1;
+  CHECK(checker::shrink_summary(r) ==
+        "not shrunk: 12 steps / 1 preemption (fewer preemptions not ruled out within the search budget)");
+  r.minimal_preemptions = true;
   CHECK(checker::shrink_summary(r) == "already minimal: 12 steps / 1 preemption");
 }
 

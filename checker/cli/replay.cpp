@@ -5,6 +5,7 @@
 // instead of showing a different execution. Exit 1 when the replay reproduces a
 // finding, 0 otherwise.
 #include "checker/cli/commands.hpp"
+#include "checker/race_detector.hpp"
 #include "checker/report.hpp"
 #include "checker/schedule.hpp"
 #include "checker/trace_file.hpp"
@@ -87,9 +88,16 @@ int run_replay(const ReplayArgs& args) {
   const sim::ModelInstance model = models::instantiate(parsed.model, parsed.params);
   arm_watchdog(args.timeout);
 
-  const ReplayResult result = replay(
+  ReplayResult result = replay(
       model, parsed.run.choices,
       {.max_steps = max_steps, .ignore_time = parsed.run.ignore_time, .draws = parsed.run.draws});
+  // As in `check`, an execution without another finding is checked for data races.
+  if (!result.trace.finding) {
+    if (const auto race = RaceDetector().find(result.trace)) {
+      const Trace& t = result.trace;
+      result.trace.finding = race_finding(*race, t.events, t.thread_names, t.object_names);
+    }
+  }
   std::optional<std::string> divergence = result.divergence;
   if (!divergence && loaded) divergence = compare_with_file(*loaded, result.trace);
 

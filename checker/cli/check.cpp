@@ -12,6 +12,8 @@
 #include "checker/report.hpp"
 #include "checker/schedule.hpp"
 #include "checker/trace_file.hpp"
+#include "checker/views/view.hpp"
+#include "checker/wait_for.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -25,6 +27,7 @@ struct CheckArgs {
   ExploreArgs explore;
   bool keep_going = false;
   std::string trace_out;
+  std::string dot;  // the first bug's wait-for graph goes to this file
 };
 
 // Bug 1 goes to FILE, bug k > 1 (with --keep-going) to FILE's stem + "-k" + extension.
@@ -112,6 +115,7 @@ void print_text_report(const Report& r) {
     out << "  schedule: " << r.schedules[i] << '\n';
     out << "  replay it: " << replay_command(r.schedules[i], r.options.max_steps) << '\n';
     if (!r.trace_files.empty()) out << "  trace written to " << r.trace_files[i] << '\n';
+    if (i == 0 && !r.args.dot.empty()) out << "  wait-for graph written to " << r.args.dot << '\n';
   }
   if (r.result.cut_off_example) {
     const std::string note = explain_cut_off(*r.result.cut_off_example);
@@ -140,6 +144,7 @@ int run_check(const CheckArgs& args, const std::vector<std::string>& extras) {
       write_trace_file(report.trace_files.back(), model, result.bugs[i], options);
     }
   }
+  if (!args.dot.empty() && !result.bugs.empty()) views::write_text_file(args.dot, wait_for_dot(result.bugs[0].trace));
   if (args.explore.json) {
     print_json_report(report);
   } else {
@@ -158,6 +163,8 @@ Command add_check_command(CLI::App& app) {
   add_explore_options(*sub, args->explore, "default");
   sub->add_flag("--keep-going", args->keep_going, "do not stop at the first bug: report every distinct bug");
   sub->add_option("--trace-out", args->trace_out, "write the bug's JSON trace here (bug k > 1: FILE-k)")
+      ->type_name("FILE");
+  sub->add_option("--dot", args->dot, "write the first bug's wait-for graph (a deadlock's cycle) as Graphviz DOT")
       ->type_name("FILE");
   sub->footer(
       "Model parameters follow the model name: --NAME VALUE, or --NAME alone for a switch\n"

@@ -9,6 +9,8 @@
 #include "checker/report.hpp"
 #include "checker/schedule.hpp"
 #include "checker/trace_file.hpp"
+#include "checker/views/view.hpp"
+#include "checker/wait_for.hpp"
 #include "models/registry.hpp"
 
 #include <iostream>
@@ -24,6 +26,9 @@ struct ReplayArgs {
   std::string schedule;
   std::string max_steps;
   std::string timeout;
+  std::string view = "columns";
+  std::string out;  // the view goes to this file instead of stdout
+  std::string dot;  // the wait-for graph goes to this file
 };
 
 std::string step_text(const RecordedStep& step) {
@@ -102,11 +107,19 @@ int run_replay(const ReplayArgs& args) {
   if (!divergence && loaded) divergence = compare_with_file(*loaded, result.trace);
 
   const Trace& trace = result.trace;
+  if (!args.dot.empty()) views::write_text_file(args.dot, wait_for_dot(trace));
+  const std::string view = views::render_view(args.view, trace, model_line(model));
+  if (!args.out.empty()) views::write_text_file(args.out, view);
+  if (args.view == "chrome" && args.out.empty()) {  // stdout carries the JSON document alone
+    std::cout << view;
+    if (divergence) print_error("replay diverged: " + *divergence);
+    return divergence ? kExitUsage : trace.finding ? kExitBug : kExitOk;
+  }
   std::cout << "model: " << model_line(model) << '\n';
   std::cout << "schedule: " << encode_schedule(model, parsed.run);
   if (loaded) std::cout << " (from " << args.file << ")";
-  const std::string columns = render_columns(trace);
-  std::cout << "\n\n" << columns << (columns.ends_with('\n') ? "" : "\n");
+  std::cout << "\n\n" << (args.out.empty() ? view : "the " + args.view + " view is written to " + args.out + "\n");
+  if (!args.dot.empty()) std::cout << "the wait-for graph is written to " << args.dot << '\n';
   if (trace.finding) {
     std::cout << "\nbug: " << finding_headline(trace) << '\n' << indent(explain_finding(trace), "  ") << '\n';
   }
@@ -134,11 +147,20 @@ Command add_replay_command(CLI::App& app) {
       ->type_name("N");
   sub->add_option("--timeout", args->timeout, "give up after this many seconds of wall time (exit 4)")
       ->type_name("SECONDS");
+  sub->add_option("--view", args->view,
+                  "columns: one column per thread; log: one line per step with its virtual time; chrome: "
+                  "Chrome trace-event JSON (open it in https://ui.perfetto.dev)")
+      ->check(CLI::IsMember({"columns", "log", "chrome"}))
+      ->capture_default_str();
+  sub->add_option("--out", args->out, "write the view to FILE instead of stdout")->type_name("FILE");
+  sub->add_option("--dot", args->dot, "write the wait-for graph of a deadlock as Graphviz DOT to FILE")
+      ->type_name("FILE");
   sub->footer(
       "Exit status: 0 replayed without a finding, 1 the finding was reproduced,\n"
       "2 usage or input error, or the replay diverged from the schedule.\n\n"
       "Examples:\n"
       "  interleave replay deadlock.json\n"
+      "  interleave replay deadlock.json --view chrome --out deadlock.trace.json --dot deadlock.dot\n"
       "  interleave replay --schedule counter:threads=2,iters=1,locked=false:2.1.2.1.0");
   return {sub, [args] { return run_replay(*args); }};
 }

@@ -3,6 +3,7 @@
 // validated against the rules of the Trace Event Format (required keys and types per
 // phase, non-negative times, every track named, slices on a track nested or apart)
 // and against the trace it was made from.
+#include "cli_run.hpp"
 #include "support.hpp"
 
 #include "checker/views/chrome_trace.hpp"
@@ -196,5 +197,34 @@ TEST_CASE("chrome: printed lines are instants at the end of the write that ended
                       {"print: before first acquire", 2 * checker::views::kMicrosPerStep},
                       {"print: before second acquire", 5 * checker::views::kMicrosPerStep}});
 }
+
+#if defined(INTERLEAVE_CLI_PATH)
+TEST_CASE("replay --view: the log and the Chrome trace from the command line") {
+  const std::string schedule = "--schedule executor-deadlock:workers=2:0x3.1.2x2.1";
+  const test::CliResult log = test::run_interleave("replay " + schedule + " --view log");
+  CHECK(log.code == 1);
+  CHECK(log.out.find("[  5.000000 s]     8  worker-1  sleep\n") != std::string::npos);
+
+  // Without --out, stdout is the JSON document and nothing else.
+  const test::CliResult chrome = test::run_interleave("replay " + schedule + " --view chrome");
+  CHECK(chrome.code == 1);
+  CHECK(chrome.err == "");
+  std::string problems;
+  for (const std::string& problem : format_violations(Json::parse(chrome.out))) problems += problem + "\n";
+  CHECK(problems == "");
+
+  const std::filesystem::path file = test::cli_scratch() / "deadlock.trace.json";
+  const test::CliResult to_file =
+      test::run_interleave("replay " + schedule + " --view chrome --out " + test::shell_quote(file.string()));
+  CHECK(to_file.code == 1);
+  CHECK(to_file.out.find("the chrome view is written to " + file.string() + "\n") != std::string::npos);
+  CHECK(test::read_text_file(file) == chrome.out);
+
+  const test::CliResult bad = test::run_interleave("replay " + schedule + " --view table");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--view") != std::string::npos);
+  CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+}
+#endif
 
 }  // TEST_SUITE

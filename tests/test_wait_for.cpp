@@ -3,6 +3,7 @@
 // bug is a deadlock (locks, futures, a task that never starts, an empty queue, a lock
 // acquired twice), partial deadlocks at the step bound, and the Graphviz output, which
 // `dot -Tsvg` must render.
+#include "cli_run.hpp"
 #include "support.hpp"
 
 #include "checker/schedule.hpp"
@@ -231,5 +232,23 @@ TEST_CASE("--dot: the Graphviz text of the philosophers' cycle, and dot -Tsvg re
   }
   std::filesystem::remove_all(dir);
 }
+
+#if defined(INTERLEAVE_CLI_PATH)
+TEST_CASE("check --dot and replay --dot write a graph dot renders") {
+  const std::filesystem::path from_check = test::cli_scratch() / "check.dot";
+  const test::CliResult check = test::run_interleave("check executor-deadlock --strategy dfs --dot " +
+                                                     test::shell_quote(from_check.string()));
+  CHECK(check.code == 1);
+  CHECK(check.out.find("  wait-for graph written to " + from_check.string() + "\n") != std::string::npos);
+  const std::filesystem::path from_replay = test::cli_scratch() / "replay.dot";
+  const test::CliResult replay = test::run_interleave(
+      "replay --schedule executor-deadlock:workers=2:0x3.1.2x2.1 --dot " + test::shell_quote(from_replay.string()));
+  CHECK(replay.code == 1);
+  // The same deadlock, so the same graph, whichever command wrote it.
+  CHECK(test::read_text_file(from_check) == test::read_text_file(from_replay));
+  const std::string command = "dot -Tsvg " + test::shell_quote(from_replay.string()) + " -o /dev/null";
+  CHECK(std::system(command.c_str()) == 0);
+}
+#endif
 
 }  // TEST_SUITE

@@ -96,6 +96,7 @@ void Analysis::rewind(std::uint32_t keep) {
   forward_ = std::min(forward_, keep);
   steps_.resize(keep);
   thread_of_.resize(keep);
+  signature_of_.resize(keep);
   pp_.resize(keep);
   time_.resize(keep);
   advance_.resize(keep);
@@ -115,8 +116,10 @@ void Analysis::rewind(std::uint32_t keep) {
 void Analysis::order_after_dependent(std::uint32_t k, std::uint32_t before) {
   Clock* v = vc(k);
   const Step& s = steps_[k];
+  const std::uint64_t signature = signature_of_[k];
   for (std::uint32_t i = before; i-- > 0;) {
-    if (v[thread_of_[i]] > i || !dependent(steps_[i], s)) continue;
+    const sim::ThreadId ti = thread_of_[i];
+    if (v[ti] > i || (ti != s.thread && (signature_of_[i] & signature) == 0) || !dependent(steps_[i], s)) continue;
     max_into(v, vc(i), stride_);
   }
 }
@@ -178,6 +181,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   }
   steps_.push_back(s);
   thread_of_.push_back(s.thread);
+  signature_of_.push_back(s.signature());
 
   enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
   take_enablers(k, p, last_touch_[p]);
@@ -301,6 +305,7 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed
     s.add_operation(u.kind, u.object, true);
     steps_.push_back(s);
     thread_of_.push_back(s.thread);
+    signature_of_.push_back(s.signature());
     pp_.push_back(last_touch_[u.thread]);
     time_.push_back(real_ == 0 ? 0 : time_[real_ - 1]);
     advance_.push_back(real_ == 0 ? 0 : advance_[real_ - 1]);
@@ -356,7 +361,7 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
       const sim::ThreadId ti = thread_of_[i];
       if (ti == q || r[ti] > i) continue;
       const Step& si = steps_[i];
-      const bool dep = dependent(si, sj) || (virtual_step && static_cast<std::int32_t>(i) == terminal_) ||
+      const bool dep = ((signature_of_[i] & signature_of_[j]) != 0 && dependent(si, sj)) || (virtual_step && static_cast<std::int32_t>(i) == terminal_) ||
                        is_enabler(i, j) || observed(i, j);
       if (!dep || transparent(i, j)) continue;
       out.emplace_back(i, j);

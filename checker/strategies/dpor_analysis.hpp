@@ -154,6 +154,7 @@ class Analysis {
   // vectors after them and have one extra entry at the end.
   std::vector<Step> steps_;
   std::vector<sim::ThreadId> thread_of_;  // steps_[k].thread, dense for the scans over earlier steps
+  std::vector<std::uint64_t> signature_of_;  // steps_[k].signature(), likewise
   std::vector<std::int32_t> pp_;          // the previous step that moved the step's thread
   std::vector<sim::Nanos> time_;
   std::vector<std::uint32_t> advance_;    // the first step at this step's virtual time

@@ -57,6 +57,15 @@ struct Step {
 
   // Adds an access (a read of an object already written is kept as the write).
   void add(std::uint32_t object, Mode mode);
+  // One bit per accessed object (hashed into 64; all bits for a global step): steps of
+  // different threads whose signatures do not intersect are independent, which the
+  // analysis' scans over earlier steps check before dependent().
+  std::uint64_t signature() const {
+    if (global) return ~std::uint64_t{0};
+    std::uint64_t bits = 0;
+    for (std::uint8_t i = 0; i < count; ++i) bits |= std::uint64_t{1} << ((accesses[i].object * 2654435761u) >> 26);
+    return bits;
+  }
   // Adds what an operation of `kind` on `object` accesses: the pending operation of the
   // chosen thread (`pending` true) or a recorded event.
   void add_operation(sim::OpKind kind, sim::ObjectId object, bool pending);

@@ -214,11 +214,16 @@ class Builder {
   }
 
   // The node a wait or a need leads to, if any: in a deadlock each blocked thread
-  // waits for one resource and each resource needs at most one thread.
+  // waits for one resource and each resource needs at most one thread. A resource no
+  // single thread holds leads on when only one live thread could still release it.
   std::optional<std::size_t> next(std::size_t node) const {
+    std::vector<std::size_t> releasers;
     for (const Graph::Edge& e : graph_.edges) {
-      if (e.from == node && e.kind != Graph::EdgeKind::kCouldRelease) return e.to;
+      if (e.from != node) continue;
+      if (e.kind != Graph::EdgeKind::kCouldRelease) return e.to;
+      releasers.push_back(e.to);
     }
+    if (releasers.size() == 1) return releasers.front();
     return std::nullopt;
   }
 

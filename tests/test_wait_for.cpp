@@ -8,6 +8,7 @@
 
 #include "checker/schedule.hpp"
 #include "checker/wait_for.hpp"
+#include "sim/queue.hpp"
 
 #include <doctest/doctest.h>
 
@@ -137,6 +138,37 @@ TEST_CASE("producer-consumer: a hang on an empty queue is a chain, not a cycle")
         "  worker-1 runs the task of future-1 and waits for pipeline.get(): pipeline is empty; no other thread "
         "ever put items on it.\n"
         "No thread that could unblock them is still able to run.\n");
+}
+
+TEST_CASE("a queue nobody holds: the only live thread that could put on it continues the cycle") {
+  const auto model = test::inline_model("queue-cycle", [] {
+    sim::Queue<int> q(0, "q");
+    sim::Lock l("l");
+    l.acquire();
+    sim::Thread producer([&] { q.put(1); l.acquire(); q.put(2); }, "producer");
+    sim::Thread consumer([&] { q.get(); q.get(); }, "consumer");
+    producer.start();
+    consumer.start();
+    consumer.join();
+  });
+  const checker::Trace trace = first_deadlock(model, test::dfs_first_bug());
+  const checker::WaitForGraph graph = checker::build_wait_for(trace);
+  CHECK(path_names(graph, graph.cycle) == "main -> join consumer -> consumer -> q -> producer -> l");
+  bool could_put = false;
+  for (const auto& edge : graph.edges) {
+    could_put |= edge.kind == checker::WaitForGraph::EdgeKind::kCouldRelease && edge.label == "could put" &&
+                 graph.nodes[edge.from].name == "q" && graph.nodes[edge.to].name == "producer";
+  }
+  CHECK(could_put);
+  CHECK(checker::explain_wait_for(trace) ==
+        "Deadlock: no thread can run, and 3 threads have not finished.\n"
+        "Wait-for cycle: main -> join consumer -> consumer -> q -> producer -> l -> main.\n"
+        "  main holds l and waits for consumer to finish.\n"
+        "  consumer waits for q.get(): q is empty; producer, which put items on it, has not finished.\n"
+        "  producer waits for l, held by main.\n"
+        "Each thread in the cycle waits for the next one, so none of them can ever run again.\n");
+  CHECK(checker::wait_for_dot(trace).find("[label=\"could put\", style=dashed, color=red, penwidth=2];") !=
+        std::string::npos);
 }
 
 TEST_CASE("double acquire: a self-deadlock through one lock") {

@@ -42,7 +42,9 @@ struct WaitForGraph {
   std::vector<Node> nodes;
   std::vector<Edge> edges;
   // Node indices of the first wait-for cycle (thread, resource, thread, ...: each
-  // waits for or needs the next, the last needs the first); empty when there is none.
+  // waits for or needs the next, the last needs the first; a resource no single thread
+  // holds leads on to the only live thread that could release it, if there is just
+  // one); empty when there is none.
   std::vector<std::size_t> cycle;
   // Without a cycle: the longest chain of waits from a blocked thread, ending at a
   // resource nobody can release (thread, resource, thread, ..., resource).

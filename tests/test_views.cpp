@@ -176,6 +176,17 @@ TEST_CASE("chrome: the executor deadlock's trace follows the trace-event format"
   CHECK(findings == std::vector<std::string>{"deadlock: " + trace.finding->message});
 }
 
+TEST_CASE("chrome: one random execution of every seed model follows the format") {
+  for (const models::ModelSpec& spec : models::all_models()) {
+    CAPTURE(spec.name);
+    const checker::Trace trace = checker::run_one(test::model(spec.name), 7, checker::ExploreOptions{});
+    const Json doc = Json::parse(checker::views::render_chrome_trace(trace, spec.name));
+    std::string problems;
+    for (const std::string& problem : format_violations(doc)) problems += problem + "\n";
+    CHECK(problems == "");
+  }
+}
+
 TEST_CASE("chrome: the validator catches a partial overlap and an unnamed track") {
   const Json bad = Json::parse(R"({"traceEvents": [
     {"name": "thread_name", "ph": "M", "pid": 1, "tid": 1, "args": {"name": "main"}},

@@ -1,11 +1,16 @@
 #include "checker/explore.hpp"
 
+#include "checker/race_detector.hpp"
+#include "checker/strategies/bounded.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "checker/strategies/dpor.hpp"
+#include "checker/strategies/pct.hpp"
+#include "checker/strategies/portfolio.hpp"
 #include "checker/strategies/random.hpp"
 #include "checker/strategies/replay.hpp"
 #include "sim/runtime.hpp"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -30,20 +35,44 @@ Trace to_trace(const sim::ExecutionRecord& record) {
 
 namespace {
 
+std::string plural(std::uint64_t n, const std::string& word) {
+  return with_commas(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// The strategies one exploration runs, each with its own slice of the runtime.
+enum class Source : std::uint8_t { kDfs, kDpor, kBounded, kPct, kRandom, kProbe };
+constexpr std::size_t kSourceCount = 6;
+
+// One strategy in an exploration and what it has run.
+struct Searcher {
+  Strategy& strategy;
+  Source source;
+  DporStrategy* dpor = nullptr;        // set for DPOR: its blocked and diverged flags
+  BoundedStrategy* bounded = nullptr;  // set for bounded: its reruns
+  std::uint64_t runs = 0;              // counted executions
+  std::uint64_t reruns = 0;            // sleep-set blocked (DPOR) or bounded reruns
+  std::uint64_t runs_at_bound = 0;     // bounded: counted executions of its current bound
+  // The strategy already has its next execution lined up: a slice that stopped on its
+  // budget leaves it so, since asking for the next execution is what reveals that none
+  // is left.
+  bool prepared = false;
+};
+
 // Accumulates what the executions of one exploration found.
 class Collector {
  public:
-  explicit Collector(bool stop_at_first_bug) : stop_at_first_bug_(stop_at_first_bug) {}
+  Collector(bool stop_at_first_bug, bool detect_races)
+      : stop_at_first_bug_(stop_at_first_bug), detect_races_(detect_races) {}
 
-  // Returns false when the search should stop. DFS runs every schedule once, so its
-  // outcome counts are kept apart from those of random executions.
-  bool add(const sim::ExecutionRecord& record, const Strategy& strategy, bool from_dfs) {
+  // Returns false when the search should stop. Outcomes are counted per strategy, so
+  // an exhaustive result counts each schedule of the exhaustive strategy once.
+  bool add(const sim::ExecutionRecord& record, const Strategy& strategy, Source source) {
     ++result_.executions;
-    if (record.outcome) ++(from_dfs ? dfs_outcomes_ : random_outcomes_)[*record.outcome];
+    if (record.outcome) ++outcomes_[static_cast<std::size_t>(source)][*record.outcome];
     if (!record.cut_off_daemons.empty() && !result_.cut_off_example) {
       result_.cut_off_example = to_trace(record);
     }
-    if (!record.finding) return true;
+    if (!record.finding) return !detect_races_ || note_race(record, strategy);
     for (FoundBug& bug : result_.bugs) {
       if (bug.trace.finding->kind == record.finding->kind &&
           bug.trace.finding->message == record.finding->message) {
@@ -52,203 +81,361 @@ class Collector {
       }
     }
     result_.bugs.push_back({to_trace(record), strategy.describe(), result_.executions, 1});
+    if (!first_bug_source_) first_bug_source_ = source;
     return !stop_at_first_bug_;
   }
 
   ExploreResult& result() { return result_; }
+  std::optional<Source> first_bug_source() const { return first_bug_source_; }
 
-  // Exhaustive results count each schedule once; otherwise every execution counts.
-  ExploreResult finish() {
-    if (!result_.exhaustive) {
-      for (const auto& [value, count] : random_outcomes_) dfs_outcomes_[value] += count;
+  // `exact`: the strategy whose exhaustive search the result reports, if any.
+  ExploreResult finish(std::optional<Source> exact) {
+    std::map<sim::Outcome, std::uint64_t> merged;
+    for (std::size_t s = 0; s < kSourceCount; ++s) {
+      if (exact && static_cast<std::size_t>(*exact) != s) continue;
+      for (const auto& [value, count] : outcomes_[s]) merged[value] += count;
     }
-    for (const auto& [value, count] : dfs_outcomes_) result_.outcomes.push_back({value, count});
+    for (const auto& [value, count] : merged) result_.outcomes.push_back({value, count});
+    for (FoundBug& race : races_) result_.bugs.push_back(std::move(race));
     return std::move(result_);
   }
 
  private:
+  // A data race in an execution without another finding is a bug of its own, but it
+  // never stops the search: the lost update or deadlock it may lead to is the better
+  // report. Distinct races (by their pair of accesses) follow the other bugs.
+  bool note_race(const sim::ExecutionRecord& record, const Strategy& strategy) {
+    const auto race = race_detector_.find(record);
+    if (!race) return true;
+    race_identity(*race, record.events, record.thread_names, record.object_names, identity_);
+    for (std::size_t i = 0; i < races_.size(); ++i) {
+      if (race_identities_[i] == identity_) {
+        ++races_[i].occurrences;
+        return true;
+      }
+    }
+    Trace trace = to_trace(record);
+    trace.finding = race_finding(*race, record.events, record.thread_names, record.object_names);
+    races_.push_back({std::move(trace), strategy.describe(), result_.executions, 1});
+    race_identities_.push_back(identity_);
+    return true;
+  }
+
   bool stop_at_first_bug_;
+  bool detect_races_;
+  RaceDetector race_detector_;
+  std::string identity_;                      // the current execution's race, reused
+  std::vector<FoundBug> races_;               // distinct data races, in the order found
+  std::vector<std::string> race_identities_;  // parallel to races_
   ExploreResult result_;
-  std::map<sim::Outcome, std::uint64_t> dfs_outcomes_;
-  std::map<sim::Outcome, std::uint64_t> random_outcomes_;
+  std::map<sim::Outcome, std::uint64_t> outcomes_[kSourceCount];
+  std::optional<Source> first_bug_source_;
 };
 
-enum class PhaseEnd { kDone, kStopped, kBudget, kLimit };
+enum class SliceEnd { kDone, kStopped, kBudget, kLimit };
 
-// Runs `strategy` until it is done, the collector says stop, `budget` executions of
-// this phase have run, or the overall limit is reached. `prepared` says the strategy
-// already has its next execution lined up (a phase that stopped on its budget leaves
-// it so, since asking for the next execution is what reveals that none is left).
-PhaseEnd run_phase(sim::Runtime& runtime, const sim::ModelInstance& model, Strategy& strategy,
-                   bool is_dfs, std::uint64_t budget, bool& prepared,
-                   const ExploreOptions& options, Collector& collector) {
-  for (std::uint64_t ran = 0;; ++ran) {
-    if (!std::exchange(prepared, true) && !strategy.next_execution()) return PhaseEnd::kDone;
-    if (collector.result().executions == options.max_executions) return PhaseEnd::kLimit;
-    if (ran == budget) return PhaseEnd::kBudget;
-    prepared = false;
-    const sim::ExecutionRecord& record =
-        runtime.run(model.main, strategy, {options.max_steps, options.ignore_time});
-    strategy.execution_finished(record);
-    if (record.abandoned) {
-      throw std::runtime_error(
-          "model '" + model.name +
-          "' is not deterministic: replaying a schedule prefix gave a different set of runnable "
-          "threads (models may not use real time, real I/O or unseeded randomness)");
-    }
-    if (!collector.add(record, strategy, is_dfs)) return PhaseEnd::kStopped;
-  }
-}
+constexpr std::uint64_t kUnbounded = UINT64_MAX;
+// Executions between two progress reports.
+constexpr std::uint64_t kProgressEvery = 256;
 
-std::string plural(std::uint64_t n, const char* word) {
-  return with_commas(n) + " " + word + (n == 1 ? "" : "s");
-}
-
-// One exploration: the phases of the chosen strategy and the certificate they earn.
+// One exploration: the strategies the options call for, and the certificate they earn.
 class Exploration {
  public:
   Exploration(const sim::ModelInstance& model, const ExploreOptions& options)
-      : model_(model), options_(options), collector_(options.stop_at_first_bug),
-        random_(options.seed, options.random_executions) {}
+      : model_(model), options_(options), collector_(options.stop_at_first_bug, options.detect_races),
+        bounded_(options.max_preemptions), pct_(options.seed, options.pct_depth, options.random_executions),
+        random_(options.seed, options.random_executions), probe_(options.seed, kKnuthProbes) {}
 
   ExploreResult run() {
     switch (options_.strategy) {
       case StrategyKind::kDfs:
-        finish_dfs(run_dfs(kUnbounded));
-        break;
-      case StrategyKind::kRandom:
-        finish_random(run_random());
-        break;
+        return single(dfs_searcher_);
       case StrategyKind::kDpor:
-        finish_dpor(run_dpor());
-        break;
-      case StrategyKind::kDefault: {
-        const PhaseEnd probe = run_dfs(options_.dfs_probe_executions);
-        if (probe != PhaseEnd::kBudget) {
-          finish_dfs(probe);
-          break;
-        }
-        const PhaseEnd random = run_random();
-        if (random != PhaseEnd::kDone) {
-          finish_random(random);
-          break;
-        }
-        finish_dfs(run_dfs(kUnbounded));
-        break;
-      }
+        if (options_.progress) estimate_tree(/*counted=*/false);
+        return single(dpor_searcher_);
+      case StrategyKind::kBounded:
+        return single(bounded_searcher_);
+      case StrategyKind::kPct:
+        return single(pct_searcher_);
+      case StrategyKind::kRandom:
+        return single(random_searcher_);
+      case StrategyKind::kDefault:
+        return portfolio();
     }
-    return collector_.finish();
+    return collector_.finish(std::nullopt);
   }
 
  private:
-  static constexpr std::uint64_t kUnbounded = UINT64_MAX;
-
-  PhaseEnd run_dfs(std::uint64_t budget) {
-    const std::uint64_t before = collector_.result().executions;
-    const PhaseEnd end = run_phase(runtime_, model_, dfs_, true, budget, dfs_prepared_, options_, collector_);
-    dfs_runs_ += collector_.result().executions - before;
-    return end;
-  }
-
-  PhaseEnd run_random() {
-    const std::uint64_t before = collector_.result().executions;
-    bool prepared = false;
-    const PhaseEnd end = run_phase(runtime_, model_, random_, false, kUnbounded, prepared, options_, collector_);
-    random_runs_ = collector_.result().executions - before;
-    return end;
-  }
-
-  // Like run_phase, but executions DPOR abandons as sleep-set blocked are counted apart.
-  PhaseEnd run_dpor() {
-    DporStrategy dpor;
+  // Runs `s` for up to `budget` executions (reruns included), until it is done, the
+  // collector says stop, or the overall limit is reached.
+  SliceEnd run_slice(Searcher& s, std::uint64_t budget) {
     ExploreResult& result = collector_.result();
-    for (;;) {
-      if (!dpor.next_execution()) return PhaseEnd::kDone;
-      if (result.executions + result.sleep_set_blocked >= options_.max_executions) return PhaseEnd::kLimit;
+    for (std::uint64_t ran = 0;; ++ran) {
+      if (!std::exchange(s.prepared, true) && !s.strategy.next_execution()) return SliceEnd::kDone;
+      if (total_runs_ >= options_.max_executions) return SliceEnd::kLimit;
+      if (ran == budget) return SliceEnd::kBudget;
+      s.prepared = false;
       const sim::ExecutionRecord& record =
-          runtime_.run(model_.main, dpor, {options_.max_steps, options_.ignore_time});
-      dpor.execution_finished(record);
-      if (dpor.last_execution_diverged()) {
+          runtime_.run(model_.main, s.strategy, {options_.max_steps, options_.ignore_time});
+      s.strategy.execution_finished(record);
+      if (s.dpor ? s.dpor->last_execution_diverged() : record.abandoned) {
         throw std::runtime_error(
             "model '" + model_.name +
             "' is not deterministic: replaying a schedule prefix gave a different set of runnable "
             "threads (models may not use real time, real I/O or unseeded randomness)");
       }
-      if (dpor.last_execution_blocked()) {
-        ++result.sleep_set_blocked;
+      if (++total_runs_ % kProgressEvery == 0 && options_.progress) report_progress(s);
+      if (s.bounded && s.bounded->bound() != bound_counted_) {
+        bound_counted_ = s.bounded->bound();
+        s.runs_at_bound = 0;
+      }
+      const bool repeat = s.dpor ? s.dpor->last_execution_blocked()
+                                 : s.bounded && s.bounded->last_execution_repeats();
+      if (repeat) {
+        ++s.reruns;
+        ++(s.dpor ? result.sleep_set_blocked : result.bounded_reruns);
         continue;
       }
-      ++dpor_runs_;
-      if (!collector_.add(record, dpor, true)) return PhaseEnd::kStopped;
+      ++s.runs;
+      ++s.runs_at_bound;
+      if (!collector_.add(record, s.strategy, s.source)) return SliceEnd::kStopped;
     }
   }
 
-  void finish_dpor(PhaseEnd end) {
+  // Knuth's estimate of the DFS tree from random-walk probes. `counted`: the probes are
+  // part of the search (the default strategy); otherwise they only feed the progress
+  // display and run on their own, leaving the result as it would be without them.
+  void estimate_tree(bool counted) {
+    if (counted) {
+      run_slice(probe_searcher_, kUnbounded);
+    } else {
+      sim::Runtime runtime;
+      KnuthProbe probe(options_.seed, kKnuthProbes);
+      while (probe.next_execution()) {
+        probe.execution_finished(runtime.run(model_.main, probe, {options_.max_steps, options_.ignore_time}));
+      }
+      tree_estimate_ = probe.estimate();
+      return;
+    }
+    tree_estimate_ = probe_.estimate();
+  }
+
+  void report_progress(const Searcher& s) {
+    ExploreProgress progress;
+    progress.executions = collector_.result().executions;
+    progress.reruns = total_runs_ - progress.executions;
+    progress.findings = collector_.result().bugs.size();
+    const auto from_fraction = [&](double fraction, std::uint64_t done, const char* basis) {
+      if (fraction <= 0) return;
+      progress.remaining = static_cast<double>(done) * (1 - fraction) / fraction;
+      progress.basis = basis;
+    };
+    switch (s.source) {
+      case Source::kDfs:
+        from_fraction(dfs_.explored_fraction(), s.runs, "DFS stack estimate");
+        break;
+      case Source::kBounded:
+        from_fraction(bounded_.explored_fraction(), s.runs_at_bound + s.reruns,
+                      "this bound, stack estimate");
+        break;
+      case Source::kPct:
+      case Source::kRandom:
+        progress.remaining = static_cast<double>(options_.random_executions - s.runs);
+        progress.basis = "of --random-executions";
+        break;
+      case Source::kDpor:
+      case Source::kProbe:
+        if (tree_estimate_ > 0) {
+          progress.remaining = std::max(0.0, tree_estimate_ - static_cast<double>(dpor_searcher_.runs));
+          progress.basis = "at most: Knuth, DFS tree";
+        }
+        break;
+    }
+    options_.progress(progress);
+  }
+
+  ExploreResult single(Searcher& s) {
+    const SliceEnd end = run_slice(s, kUnbounded);
     ExploreResult& result = collector_.result();
+    result.limit_hit = end == SliceEnd::kLimit;
+    result.exhaustive = end == SliceEnd::kDone && s.strategy.exhaustive_when_done();
+    switch (end) {
+      case SliceEnd::kDone:
+        result.certificate = result.exhaustive ? exhaustive_text(s) : coverage(s) + ": not exhaustive";
+        break;
+      case SliceEnd::kStopped:
+        result.certificate = "stopped at the first bug, found by " + finder(s);
+        break;
+      case SliceEnd::kLimit:
+      case SliceEnd::kBudget:
+        result.certificate = limit_text() + " (" + coverage(s) + "): not exhaustive";
+        break;
+    }
+    return collector_.finish(result.exhaustive ? std::optional(s.source) : std::nullopt);
+  }
+
+  // DPOR alone; past the probe, if Knuth's estimate of the tree exceeds what is left of
+  // the budget, DPOR in slices with preemption-bounded and PCT slices in between.
+  ExploreResult portfolio() {
+    SliceEnd end = run_slice(dpor_searcher_, options_.portfolio_probe);
+    if (end == SliceEnd::kBudget) {
+      const SliceEnd probes = run_slice(probe_searcher_, kUnbounded);
+      tree_estimate_ = probe_.estimate();
+      if (probes != SliceEnd::kDone) end = probes;
+    }
+    const bool interleave =
+        end == SliceEnd::kBudget && tree_estimate_ > static_cast<double>(options_.max_executions - total_runs_);
+    Searcher* finished = &dpor_searcher_;
+    while (end == SliceEnd::kBudget) {
+      if (!interleave) {
+        end = run_slice(dpor_searcher_, kUnbounded);
+        break;
+      }
+      end = run_slice(dpor_searcher_, kPortfolioDporSlice);
+      if (end != SliceEnd::kBudget) break;
+      // The side slice: bounded until its bound is covered, then PCT.
+      Searcher& side = bounded_done_ ? pct_searcher_ : bounded_searcher_;
+      const SliceEnd side_end = run_slice(side, kPortfolioSideSlice);
+      if (side_end == SliceEnd::kDone && &side == &bounded_searcher_) {
+        bounded_done_ = true;
+        if (bounded_.complete()) {  // every schedule had few preemptions: all covered
+          finished = &bounded_searcher_;
+          end = SliceEnd::kDone;
+        }
+      } else if (side_end != SliceEnd::kBudget && side_end != SliceEnd::kDone) {
+        end = side_end;
+      }
+    }
+    ExploreResult& result = collector_.result();
+    result.limit_hit = end == SliceEnd::kLimit;
+    result.exhaustive = end == SliceEnd::kDone;
+    const std::string others = besides(*finished);
+    switch (end) {
+      case SliceEnd::kDone:
+        result.certificate = exhaustive_text(*finished) + (others.empty() ? "" : ", besides " + others);
+        break;
+      case SliceEnd::kStopped: {
+        const FoundBug& bug = result.bugs.front();
+        const Searcher& by = searcher_of(*collector_.first_bug_source());
+        result.certificate = "stopped at the first bug, found by " + finder(by);
+        const std::string rest = besides(by);
+        if (!rest.empty()) {
+          result.certificate += " (execution " + with_commas(bug.execution) + " of the search), besides " + rest;
+        }
+        break;
+      }
+      case SliceEnd::kLimit:
+      case SliceEnd::kBudget:
+        result.certificate = limit_text() + " (" + coverage(dpor_searcher_) +
+                             (others.empty() ? "" : ", " + others) + "): not exhaustive";
+        if (tree_estimate_ > 0) {
+          result.certificate += "; Knuth's estimate of the DFS tree, an upper bound on DPOR's traces: ~" +
+                                with_commas(static_cast<std::uint64_t>(tree_estimate_)) + " schedules";
+        }
+        break;
+    }
+    return collector_.finish(result.exhaustive ? std::optional(finished->source) : std::nullopt);
+  }
+
+  const Searcher& searcher_of(Source source) const {
+    for (const Searcher* s : {&dfs_searcher_, &dpor_searcher_, &bounded_searcher_, &pct_searcher_,
+                              &random_searcher_, &probe_searcher_}) {
+      if (s->source == source) return *s;
+    }
+    return dpor_searcher_;
+  }
+
+  std::string limit_text() const {
+    return "stopped at the " + with_commas(options_.max_executions) + "-execution limit";
+  }
+
+  static std::string preemptions(std::int64_t n) {
+    return std::to_string(n) + (n == 1 ? " preemption" : " preemptions");
+  }
+
+  std::string seed_text() const { return "seed " + std::to_string(options_.seed); }
+
+  std::string exhaustive_text(const Searcher& s) const {
     const std::string blocked =
-        result.sleep_set_blocked == 0 ? "" : ", besides " + plural(result.sleep_set_blocked, "sleep-set-blocked execution");
-    switch (end) {
-      case PhaseEnd::kDone:
-        result.exhaustive = true;
-        result.certificate = "exhaustive: all " + plural(dpor_runs_, "trace") + " explored (DPOR)" + blocked;
-        break;
-      case PhaseEnd::kStopped:
-        result.certificate = "stopped at the first bug, found by DPOR execution " + with_commas(dpor_runs_) + blocked;
-        break;
-      case PhaseEnd::kLimit:
-      case PhaseEnd::kBudget:
-        result.limit_hit = true;
-        result.certificate = "stopped at the " + with_commas(options_.max_executions) + "-execution limit (" +
-                             plural(dpor_runs_, "DPOR execution") + blocked + "): not exhaustive";
-        break;
+        s.reruns == 0 ? "" : ", besides " + plural(s.reruns, "sleep-set-blocked execution");
+    switch (s.source) {
+      case Source::kDpor:
+        return "exhaustive: all " + plural(s.runs, "trace") + " explored (DPOR)" + blocked;
+      case Source::kBounded:
+        return "exhaustive: all " + plural(s.runs, "schedule") + " explored (preemption bounding: none has more than " +
+               preemptions(bounded_.bound()) + ")" + bounded_reruns_text(s);
+      default:
+        return "exhaustive: all " + plural(s.runs, "schedule") + " explored (DFS)";
     }
   }
 
-  std::string random_text() const {
-    return plural(random_runs_, "random execution") + " (seed " + std::to_string(options_.seed) + ")";
-  }
-  std::string dfs_text() const { return plural(dfs_runs_, "DFS execution"); }
-  // What the other phase did, if anything, as a trailing clause.
-  std::string besides_random() const { return random_runs_ == 0 ? "" : ", besides " + random_text(); }
-  std::string after_dfs() const { return dfs_runs_ == 0 ? "" : ", after " + dfs_text(); }
-
-  void finish_dfs(PhaseEnd end) {
-    ExploreResult& result = collector_.result();
-    switch (end) {
-      case PhaseEnd::kDone:
-        result.exhaustive = true;
-        result.certificate = "exhaustive: all " + plural(dfs_runs_, "schedule") + " explored (DFS)" + besides_random();
-        break;
-      case PhaseEnd::kStopped:
-        result.certificate = "stopped at the first bug, found by DFS execution " +
-                             with_commas(dfs_runs_) + besides_random();
-        break;
-      case PhaseEnd::kLimit:
-      case PhaseEnd::kBudget:
-        result.limit_hit = true;
-        result.certificate = "stopped at the " + with_commas(options_.max_executions) +
-                             "-execution limit (" + dfs_text() + besides_random() + "): not exhaustive";
-        break;
-    }
+  std::string bounded_reruns_text(const Searcher& s) const {
+    return s.reruns == 0 ? "" : ", besides " + plural(s.reruns, "rerun") + " of schedules with fewer preemptions";
   }
 
-  void finish_random(PhaseEnd end) {
-    ExploreResult& result = collector_.result();
-    switch (end) {
-      case PhaseEnd::kDone:
-        result.certificate = random_text() + after_dfs() + ": not exhaustive";
-        break;
-      case PhaseEnd::kStopped:
-        result.certificate = "stopped at the first bug, found by random execution " +
-                             with_commas(random_runs_) + " (seed " + std::to_string(options_.seed) + ")" + after_dfs();
-        break;
-      case PhaseEnd::kLimit:
-      case PhaseEnd::kBudget:
-        result.limit_hit = true;
-        result.certificate = "stopped at the " + with_commas(options_.max_executions) +
-                             "-execution limit (" + random_text() + after_dfs() + "): not exhaustive";
-        break;
+  // What `s` has covered, as a clause: "1,000 DPOR executions", "all schedules with
+  // <= 1 preemption (40 executions)", "300 random executions (PCT d=3, seed 1)".
+  std::string coverage(const Searcher& s) const {
+    switch (s.source) {
+      case Source::kDfs:
+        return plural(s.runs, "DFS execution");
+      case Source::kDpor:
+        return plural(s.runs, "DPOR execution") +
+               (s.reruns == 0 ? "" : ", " + plural(s.reruns, "sleep-set-blocked execution"));
+      case Source::kProbe:
+        return plural(s.runs, "random-walk probe");
+      case Source::kPct:
+        return plural(s.runs, "random execution") + " (PCT d=" + std::to_string(options_.pct_depth) + ", " +
+               seed_text() + ")";
+      case Source::kRandom:
+        return plural(s.runs, "random execution") + " (random walk, " + seed_text() + ")";
+      case Source::kBounded: {
+        const std::int64_t covered = bounded_.covered_bound();
+        if (covered < 0) return plural(s.runs, "schedule") + " with 0 preemptions";
+        std::string text = "all schedules with ≤ " + preemptions(covered) + " (" + plural(s.runs, "execution");
+        if (covered < bounded_.bound()) {  // the next bound's iteration is under way
+          text += ", " + with_commas(s.runs_at_bound) + " of them with " + preemptions(bounded_.bound());
+        }
+        return text + bounded_reruns_text(s) + ")";
+      }
     }
+    return "";
+  }
+
+  // "DPOR execution 16", "preemption bounding execution 3, with 1 preemption", ...
+  std::string finder(const Searcher& s) const {
+    switch (s.source) {
+      case Source::kBounded: {
+        const std::int64_t below = static_cast<std::int64_t>(bounded_.bound()) - 1;
+        return "preemption-bounded execution " + with_commas(s.runs) + ", with " +
+               preemptions(bounded_.last_preemptions()) +
+               (below < 0 ? "" : ", after all schedules with ≤ " + preemptions(below));
+      }
+      case Source::kPct:
+        return "PCT execution " + with_commas(s.runs) + " (d=" + std::to_string(options_.pct_depth) + ", " +
+               seed_text() + ")";
+      case Source::kRandom:
+        return "random-walk execution " + with_commas(s.runs) + " (" + seed_text() + ")";
+      case Source::kProbe:
+        return "random-walk probe " + with_commas(s.runs);
+      case Source::kDpor:
+        return "DPOR execution " + with_commas(s.runs) +
+               (s.reruns == 0 ? "" : ", besides " + plural(s.reruns, "sleep-set-blocked execution"));
+      case Source::kDfs:
+        return "DFS execution " + with_commas(s.runs);
+    }
+    return "";
+  }
+
+  // The coverage of every searcher but `except` that ran, joined: "64 random-walk probes,
+  // all schedules with <= 1 preemption (40 executions)".
+  std::string besides(const Searcher& except) const {
+    std::string text;
+    for (const Searcher* s : {&dpor_searcher_, &probe_searcher_, &bounded_searcher_, &pct_searcher_}) {
+      if (s == &except || s->runs + s->reruns == 0) continue;
+      text += (text.empty() ? "" : ", ") + coverage(*s);
+    }
+    return text;
   }
 
   const sim::ModelInstance& model_;
@@ -256,11 +443,21 @@ class Exploration {
   Collector collector_;
   sim::Runtime runtime_;
   DfsStrategy dfs_;
+  DporStrategy dpor_;
+  BoundedStrategy bounded_;
+  PctStrategy pct_;
   RandomStrategy random_;
-  bool dfs_prepared_ = false;
-  std::uint64_t dfs_runs_ = 0;
-  std::uint64_t random_runs_ = 0;
-  std::uint64_t dpor_runs_ = 0;
+  KnuthProbe probe_;
+  Searcher dfs_searcher_{dfs_, Source::kDfs};
+  Searcher dpor_searcher_{dpor_, Source::kDpor, &dpor_};
+  Searcher bounded_searcher_{bounded_, Source::kBounded, nullptr, &bounded_};
+  Searcher pct_searcher_{pct_, Source::kPct};
+  Searcher random_searcher_{random_, Source::kRandom};
+  Searcher probe_searcher_{probe_, Source::kProbe};
+  std::uint64_t total_runs_ = 0;  // every execution, reruns included
+  std::uint32_t bound_counted_ = 0;
+  bool bounded_done_ = false;
+  double tree_estimate_ = 0;  // Knuth's estimate of the DFS tree; 0 when not estimated
 };
 
 }  // namespace

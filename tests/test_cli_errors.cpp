@@ -247,15 +247,57 @@ TEST_CASE("check --json with the same seed is byte-identical, and matches the li
     CHECK_FALSE(parsed.is_discarded());
   }
 
-  // The outcome counts the CLI prints are the library's.
+  // The outcome counts the CLI prints are the library's, under the default strategy.
   const nlohmann::json printed = nlohmann::json::parse(run_cli("outcomes counter --threads 2 --iters 2 --json").out);
-  const checker::ExploreResult result = checker::explore(test::counter(2, 2), test::dfs_all());
+  checker::ExploreOptions all;
+  all.stop_at_first_bug = false;
+  const checker::ExploreResult result = checker::explore(test::counter(2, 2), all);
   REQUIRE(printed["outcomes"].size() == result.outcomes.size());
   for (std::size_t i = 0; i < result.outcomes.size(); ++i) {
     CHECK(printed["outcomes"][i]["value"].get<std::int64_t>() == std::get<std::int64_t>(result.outcomes[i].value));
     CHECK(printed["outcomes"][i]["count"].get<std::uint64_t>() == result.outcomes[i].count);
   }
   CHECK(printed["executions"].get<std::uint64_t>() == result.executions);
+}
+
+TEST_CASE("outcomes: an exact set only after an exhaustive search, else the outcomes seen so far") {
+  const CliRun exact = run_cli("outcomes counter --threads 2 --iters 2");
+  CHECK(exact.code == 0);
+  CHECK(exact.out.find("outcome set (exact, every schedule explored):") != std::string::npos);
+  CHECK(exact.out.find("certificate: exhaustive: all 34 traces explored (DPOR)\n") != std::string::npos);
+  CHECK(nlohmann::json::parse(run_cli("outcomes counter --threads 2 --iters 2 --json").out)["outcome_set"] == "exact");
+
+  for (const std::string args : {"outcomes counter --threads 2 --iters 2 --strategy pct --random-executions 20",
+                                 "outcomes counter --threads 2 --iters 2 --strategy random --random-executions 20",
+                                 "outcomes counter --threads 2 --iters 2 --strategy bounded --preemptions 1",
+                                 "outcomes counter --threads 2 --iters 2 --max-executions 10"}) {
+    CAPTURE(args);
+    const CliRun seen = run_cli(args);
+    CHECK(seen.out.find("outcomes seen so far (not exhaustive):") != std::string::npos);
+    CHECK(seen.out.find("outcome set") == std::string::npos);
+    CHECK(seen.out.find(": not exhaustive\n") != std::string::npos);
+    const nlohmann::json doc = nlohmann::json::parse(run_cli(args + " --json").out);
+    CHECK(doc["outcome_set"] == "seen-so-far");
+    CHECK(doc["exhaustive"] == false);
+  }
+}
+
+TEST_CASE("the strategies from the command line, and their bad values") {
+  const CliRun bounded = run_cli("check philosophers --n 4 --strategy bounded --preemptions 1");
+  CHECK(bounded.code == 1);
+  CHECK(bounded.out.find("found by preemption-bounded execution ") != std::string::npos);
+  CHECK(bounded.out.find(", with 1 preemption, after all schedules with ≤ 0 preemptions\n") != std::string::npos);
+  const CliRun pct = run_cli("check philosophers --n 4 --strategy pct --depth 2 --seed 5");
+  CHECK(pct.code == 1);
+  CHECK(pct.out.find(" (d=2, seed 5)\n") != std::string::npos);
+  CHECK(run_cli("check philosophers --n 4 --strategy bounded --preemptions 0").code == 0);
+  for (const std::string args : {"check philosophers --strategy bounded --preemptions -1",
+                                 "check philosophers --strategy bounded --preemptions x",
+                                 "check philosophers --strategy pct --depth 0",
+                                 "check philosophers --strategy portfolio"}) {
+    CAPTURE(args);
+    require_input_error(run_cli(args));
+  }
 }
 
 TEST_CASE("a replay that stops inside a `with lock:` block ends cleanly") {

@@ -56,9 +56,9 @@ std::vector<checker::ExploreOptions> strategies(std::uint64_t seed) {
     checker::ExploreOptions random = test::random_first_bug(seed, 200);
     random.stop_at_first_bug = stop;
     all.push_back(random);
-    checker::ExploreOptions fallback;  // kDefault: random phase, then DFS
+    checker::ExploreOptions fallback;  // kDefault: DPOR, then bounded slices past the probe
     fallback.seed = seed;
-    fallback.random_executions = 200;
+    fallback.portfolio_probe = 200;
     fallback.max_executions = 3'000;
     fallback.stop_at_first_bug = stop;
     all.push_back(fallback);
@@ -126,7 +126,8 @@ TEST_CASE("the random certificate names its seed and count") {
     checker::ExploreOptions options = test::random_first_bug(seed, 25);
     options.stop_at_first_bug = false;
     const checker::ExploreResult result = checker::explore(test::counter(2, 1, true), options);
-    CHECK(result.certificate == "25 random executions (seed " + std::to_string(seed) + "): not exhaustive");
+    CHECK(result.certificate == "25 random executions (random walk, seed " + std::to_string(seed) +
+                                    "): not exhaustive");
   }
 }
 

@@ -151,33 +151,32 @@ TEST_CASE("a budget of exactly the number of schedules is still exhaustive") {
   CHECK_FALSE(result.limit_hit);
 }
 
-TEST_CASE("default strategy: a model within the DFS probe is answered exactly by DFS alone") {
+TEST_CASE("default strategy: a model within DPOR's probe is answered exactly by DPOR alone") {
+  // Locked counter: (T*K)!/(K!)^T orders of the critical sections, one trace each.
   checker::ExploreOptions options;
   options.stop_at_first_bug = false;
-  const std::uint64_t all = test::multinomial(counter_parts(2, 2));
-  REQUIRE(all < options.dfs_probe_executions);
-  const checker::ExploreResult result = checker::explore(test::counter(2, 2), options);
+  const std::uint64_t traces = test::multinomial({2, 2});
+  REQUIRE(traces < options.portfolio_probe);
+  const checker::ExploreResult result = checker::explore(test::counter(2, 2, true), options);
   CHECK(result.exhaustive);
-  CHECK(result.executions == all);
-  CHECK(result.certificate == "exhaustive: all " + checker::with_commas(all) + " schedules explored (DFS)");
+  CHECK(result.executions == traces);
+  CHECK(result.certificate == "exhaustive: all " + checker::with_commas(traces) + " traces explored (DPOR)");
 }
 
-TEST_CASE("default strategy: DFS probe, random phase, then DFS resumes where the probe stopped") {
+TEST_CASE("default strategy: past the probe, DPOR alone when the estimated tree fits the budget") {
+  // Locked counter 3x2: 90 traces, past a probe of 50; Knuth's estimate of the DFS tree
+  // is far below the default budget, so DPOR finishes alone, besides the 64 probes.
   checker::ExploreOptions options;
   options.stop_at_first_bug = false;
-  options.dfs_probe_executions = 100;
-  options.random_executions = 50;
-  const std::uint64_t all = test::multinomial(counter_parts(3, 2));
-  const checker::ExploreResult result = checker::explore(test::counter(3, 2), options);
+  options.portfolio_probe = 50;
+  const std::uint64_t traces = test::multinomial({2, 2, 2});
+  const checker::ExploreResult result = checker::explore(test::counter(3, 2, true), options);
   CHECK(result.exhaustive);
-  CHECK(result.executions == options.random_executions + all);  // no schedule run twice by DFS
-  // Outcome counts come from DFS only: one per schedule.
-  const checker::ExploreResult dfs = checker::explore(test::counter(3, 2), test::dfs_all());
-  CHECK(test::int_outcome_counts(result) == test::int_outcome_counts(dfs));
-  CHECK(result.certificate == "exhaustive: all " + checker::with_commas(all) +
-                                  " schedules explored (DFS), besides " +
-                                  checker::with_commas(options.random_executions) +
-                                  " random executions (seed " + std::to_string(options.seed) + ")");
+  CHECK(result.executions == traces + 64);
+  // Outcome counts come from DPOR only: one per trace.
+  CHECK(test::int_outcome_counts(result) == std::map<std::int64_t, std::uint64_t>{{6, traces}});
+  CHECK(result.certificate == "exhaustive: all " + checker::with_commas(traces) +
+                                  " traces explored (DPOR), besides 64 random-walk probes");
 }
 
 TEST_CASE("random strategy runs exactly random_executions and is never exhaustive") {
@@ -187,7 +186,7 @@ TEST_CASE("random strategy runs exactly random_executions and is never exhaustiv
   CHECK(result.executions == options.random_executions);
   CHECK_FALSE(result.exhaustive);
   CHECK_FALSE(result.limit_hit);
-  CHECK(result.certificate == "40 random executions (seed 3): not exhaustive");
+  CHECK(result.certificate == "40 random executions (random walk, seed 3): not exhaustive");
 }
 
 }  // TEST_SUITE

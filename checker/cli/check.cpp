@@ -4,13 +4,15 @@
 //
 // --json prints one object, keys in this order:
 //   {"model", "parameters", "verdict": "bug"|"no-bug"|"limit", "exhaustive",
-//    "executions", "certificate", "strategy", "seed", "outcomes": [{"value", "count"}],
+//    "executions", "certificate", "strategy", "seed", "outcome_set": "exact"|"seen-so-far",
+//    "outcomes": [{"value", "count"}],
 //    "findings": [{"kind", "message", "explanation", "schedule", "replay", "found_by",
-//                  "execution", "occurrences", "trace_file" (only with --trace-out)}],
+//                  "execution", "occurrences", "shrunk", "trace_file" (only with --trace-out)}],
 //    "cut_off_daemons": [{"thread", "doing"}]}
 #include "checker/cli/commands.hpp"
 #include "checker/report.hpp"
 #include "checker/schedule.hpp"
+#include "checker/shrink.hpp"
 #include "checker/trace_file.hpp"
 #include "checker/views/view.hpp"
 #include "checker/wait_for.hpp"
@@ -46,6 +48,7 @@ struct Report {
   const ExploreResult& result;
   std::vector<std::string> schedules;    // per bug
   std::vector<std::string> trace_files;  // per bug, empty without --trace-out
+  std::vector<std::string> shrunk;       // per bug: "shrunk from ... to ..."
 };
 
 std::string verdict(const ExploreResult& result) {
@@ -63,6 +66,7 @@ void print_json_report(const Report& r) {
   doc["certificate"] = r.result.certificate;
   doc["strategy"] = r.args.explore.strategy;
   doc["seed"] = r.options.seed;
+  doc["outcome_set"] = outcome_set_json(r.result);
   doc["outcomes"] = outcomes_json(r.result);
   nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < r.result.bugs.size(); ++i) {
@@ -76,6 +80,7 @@ void print_json_report(const Report& r) {
     f["found_by"] = bug.strategy;
     f["execution"] = bug.execution;
     f["occurrences"] = bug.occurrences;
+    f["shrunk"] = r.shrunk[i];
     if (!r.trace_files.empty()) f["trace_file"] = r.trace_files[i];
     findings.push_back(std::move(f));
   }
@@ -112,6 +117,7 @@ void print_text_report(const Report& r) {
     out << "  found by " << bug.strategy << " in execution " << with_commas(bug.execution);
     if (bug.occurrences > 1) out << " (" << with_commas(bug.occurrences) << " executions ended this way)";
     out << '\n';
+    out << "  " << r.shrunk[i] << '\n';
     out << "  schedule: " << r.schedules[i] << '\n';
     out << "  replay it: " << replay_command(r.schedules[i], r.options.max_steps) << '\n';
     if (!r.trace_files.empty()) out << "  trace written to " << r.trace_files[i] << '\n';
@@ -132,10 +138,18 @@ int run_check(const CheckArgs& args, const std::vector<std::string>& extras) {
   const sim::ModelInstance model = instantiate_from_args(args.explore.model, extras);
   ExploreOptions options = to_explore_options(args.explore);
   options.stop_at_first_bug = !args.keep_going;
+  options.detect_races = true;
   arm_watchdog(args.explore.timeout);
 
-  const ExploreResult result = explore(model, options);
-  Report report{model, options, args, result, {}, {}};
+  ExploreResult result = explore_with_progress(model, options, args.explore);
+  // Each bug is reported with its shrunk schedule: fewest preemptions, then steps.
+  std::vector<std::string> shrunk;
+  for (FoundBug& bug : result.bugs) {
+    ShrinkResult s = shrink(model, bug.trace, {.max_steps = options.max_steps, .ignore_time = options.ignore_time});
+    shrunk.push_back(shrink_summary(s));
+    bug.trace = std::move(s.trace);
+  }
+  Report report{model, options, args, result, {}, {}, std::move(shrunk)};
   for (std::size_t i = 0; i < result.bugs.size(); ++i) {
     const Trace& trace = result.bugs[i].trace;
     report.schedules.push_back(encode_schedule(model, {trace.choices, trace.draws, options.ignore_time}));
@@ -168,11 +182,14 @@ Command add_check_command(CLI::App& app) {
       ->type_name("FILE");
   sub->footer(
       "Model parameters follow the model name: --NAME VALUE, or --NAME alone for a switch\n"
-      "(`interleave list` shows each model's parameters).\n\n"
+      "(`interleave list` shows each model's parameters).\n\n" +
+      std::string(kStrategyHelp) + "\n\n"
       "Exit status: 0 no bug, 1 bug found, 2 usage or input error, 3 execution limit hit.\n\n"
       "Examples:\n"
       "  interleave check philosophers --n 3\n"
       "  interleave check counter --threads 2 --iters 2 --locked\n"
+      "  interleave check philosophers --n 8 --strategy bounded --preemptions 1\n"
+      "  interleave check philosophers --n 8 --strategy pct --depth 2 --seed 7\n"
       "  interleave check executor-deadlock --trace-out deadlock.json --json");
   return {sub, [args, sub] { return run_check(*args, sub->remaining()); }};
 }

@@ -37,23 +37,30 @@ struct Command {
 // a clear message instead of CLI11's silent wrap-around.
 struct ExploreArgs {
   std::string model;
-  std::string strategy;  // "default", "dfs" or "random"
+  std::string strategy;  // "default", "dpor", "dfs", "bounded", "pct" or "random"
   std::string seed = "1";
   std::string max_executions;
   std::string max_steps;
   std::string random_executions;
+  std::string preemptions;
+  std::string depth;
   std::string timeout;
   bool json = false;
   bool ignore_time = false;
+  bool quiet = false;
 };
 
 // Registers MODEL, --strategy, --seed, --max-executions, --max-steps,
-// --random-executions, --ignore-time, --timeout and --json on `app`, and lets the model parameters
-// through as extras. `default_strategy` is shown in the help and used when absent.
+// --random-executions, --preemptions, --depth, --ignore-time, --timeout, --quiet and
+// --json on `app`, and lets the model parameters through as extras. `default_strategy`
+// is shown in the help and used when absent.
 void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& default_strategy);
 
 // Checks the numbers and the strategy; throws InputError with a one-line message.
 ExploreOptions to_explore_options(const ExploreArgs& args);
+
+// The help footer paragraph on the strategies, shared by `check` and `outcomes`.
+extern const char* const kStrategyHelp;
 
 // `--name VALUE`, `--name=VALUE` and `--switch` tokens (CLI11's leftovers, in order)
 // turned into the model's name=value pairs and instantiated. Throws InputError or
@@ -76,6 +83,13 @@ nlohmann::ordered_json params_json(const sim::ModelInstance& model);
 nlohmann::ordered_json outcome_json(const sim::Outcome& outcome);
 // [{"value": v, "count": c}, ...] in the result's order (sorted by value).
 nlohmann::ordered_json outcomes_json(const ExploreResult& result);
+
+// "exact" when the search was exhaustive, else "seen-so-far".
+std::string outcome_set_json(const ExploreResult& result);
+
+// explore() with the progress line on stderr, unless --quiet or stderr is no terminal.
+ExploreResult explore_with_progress(const sim::ModelInstance& model, ExploreOptions options,
+                                    const ExploreArgs& args);
 
 // The outcome set, headed "outcome set (exact, every schedule explored)" or "outcomes
 // seen so far (not exhaustive)", one line per value.

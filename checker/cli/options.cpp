@@ -1,6 +1,7 @@
 // The options `check` and `outcomes` share, their validation, the model parameters
 // parsed from the arguments CLI11 leaves over, and the --timeout watchdog.
 #include "checker/cli/common.hpp"
+#include "checker/progress.hpp"
 #include "checker/schedule.hpp"
 #include "models/registry.hpp"
 
@@ -18,6 +19,9 @@ namespace {
 // Scheduling points per execution: the same cap as a schedule's length.
 constexpr std::uint64_t kMaxStepsCap = kMaxScheduleChoices;
 constexpr std::uint64_t kMaxTimeout = 7 * 24 * 3600;
+// Beyond these the search is no longer "bounded" in any useful sense.
+constexpr std::uint64_t kMaxPreemptions = 1'000;
+constexpr std::uint64_t kMaxDepth = 1'000;
 
 }  // namespace
 
@@ -44,11 +48,13 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
   args.max_executions = std::to_string(defaults.max_executions);
   args.max_steps = std::to_string(defaults.max_steps);
   args.random_executions = std::to_string(defaults.random_executions);
+  args.preemptions = std::to_string(defaults.max_preemptions);
+  args.depth = std::to_string(defaults.pct_depth);
   app.allow_extras();
   app.add_option("MODEL", args.model, "the model to explore (see `interleave list`)")->required();
   app.add_option("--strategy", args.strategy,
-                 "default: 1,000 DFS executions (small models end here, exactly), then random executions, then DFS to the end; dfs: DFS only; random: random only; dpor: exhaustive with partial-order reduction (one execution per Mazurkiewicz trace)")
-      ->check(CLI::IsMember({"default", "dfs", "random", "dpor"}))
+                 "default, dpor, dfs, bounded, pct or random (see below)")
+      ->check(CLI::IsMember({"default", "dpor", "dfs", "bounded", "pct", "random"}))
       ->capture_default_str();
   app.add_option("--seed", args.seed, "seed of the random executions")->type_name("N")->capture_default_str();
   app.add_option("--max-executions", args.max_executions, "stop after this many executions in all")
@@ -57,8 +63,13 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
                  "scheduling points per execution before it counts as a livelock")
       ->type_name("N")->capture_default_str();
   app.add_option("--random-executions", args.random_executions,
-                 "random executions of the default and random strategies")
+                 "executions of the pct and random strategies")
       ->type_name("N")->capture_default_str();
+  app.add_option("--preemptions", args.preemptions,
+                 "the bound K of the bounded strategy (and of the default's bounded slices)")
+      ->type_name("K")->capture_default_str();
+  app.add_option("--depth", args.depth, "the bug depth d of PCT (pct, and the default's PCT slices)")
+      ->type_name("D")->capture_default_str();
   app.add_option("--timeout", args.timeout,
                  "give up after this many seconds of wall time (exit 4); guards against a model "
                  "looping in plain C++ without any visible operation")
@@ -67,7 +78,26 @@ void add_explore_options(CLI::App& app, ExploreArgs& args, const std::string& de
                "ignore the virtual clock: sleep is a plain scheduling point and timeouts may expire "
                "at any point, so timing hides no interleaving");
   app.add_flag("--json", args.json, "print one JSON object instead of text");
+  app.add_flag("--quiet", args.quiet,
+               "no progress line (shown on a terminal for searches longer than a second)");
 }
+
+const char* const kStrategyHelp =
+    "Strategies (--strategy):\n"
+    "  default  DPOR (below). If DPOR has not finished after 1,000 executions, 64 random\n"
+    "           walks estimate the tree (Knuth's estimator; an upper bound on DPOR's\n"
+    "           traces). If that exceeds what is left of --max-executions, one slice in\n"
+    "           ten goes to preemption-bounded search (up to --preemptions) and then PCT,\n"
+    "           so shallow bugs show up early while DPOR keeps nine tenths of the budget.\n"
+    "           The certificate says what each part covered.\n"
+    "  dpor     optimal dynamic partial-order reduction: one execution per Mazurkiewicz\n"
+    "           trace; exhaustive when it finishes (\"no bug\" is then a proof).\n"
+    "  dfs      every schedule, one by one: exhaustive, many more executions than dpor.\n"
+    "  bounded  every schedule with 0 preemptions, then 1, ... up to --preemptions K: the\n"
+    "           first bug found needs the fewest preemptions (Musuvathi & Qadeer 2007).\n"
+    "  pct      --random-executions PCT runs of depth --depth (Burckhardt et al. 2010):\n"
+    "           random priorities and d-1 priority change points; seeded.\n"
+    "  random   --random-executions seeded random walks.";
 
 ExploreOptions to_explore_options(const ExploreArgs& args) {
   ExploreOptions options;
@@ -77,6 +107,10 @@ ExploreOptions to_explore_options(const ExploreArgs& args) {
     options.strategy = StrategyKind::kRandom;
   } else if (args.strategy == "dpor") {
     options.strategy = StrategyKind::kDpor;
+  } else if (args.strategy == "bounded") {
+    options.strategy = StrategyKind::kBounded;
+  } else if (args.strategy == "pct") {
+    options.strategy = StrategyKind::kPct;
   } else {
     options.strategy = StrategyKind::kDefault;
   }
@@ -85,8 +119,18 @@ ExploreOptions to_explore_options(const ExploreArgs& args) {
   options.max_steps =
       static_cast<std::uint32_t>(parse_number("--max-steps", args.max_steps, 1, kMaxStepsCap));
   options.random_executions = parse_number("--random-executions", args.random_executions, 0, UINT64_MAX);
+  options.max_preemptions =
+      static_cast<std::uint32_t>(parse_number("--preemptions", args.preemptions, 0, kMaxPreemptions));
+  options.pct_depth = static_cast<std::uint32_t>(parse_number("--depth", args.depth, 1, kMaxDepth));
   options.ignore_time = args.ignore_time;
   return options;
+}
+
+ExploreResult explore_with_progress(const sim::ModelInstance& model, ExploreOptions options,
+                                    const ExploreArgs& args) {
+  ProgressLine line(!args.quiet && ProgressLine::stderr_is_terminal());
+  options.progress = line.callback();
+  return explore(model, options);  // the line is erased before the report is printed
 }
 
 sim::ModelInstance instantiate_from_args(const std::string& model, const std::vector<std::string>& extras) {

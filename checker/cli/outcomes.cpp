@@ -1,14 +1,17 @@
 // `interleave outcomes MODEL [--PARAM VALUE ...]`: the teaching oracle's question
 // "which final values can this program produce?". Explores without stopping at bugs
-// (DFS by default, so the set is exact when the search completes), prints each
+// (DPOR by default, so the set is exact when the search completes), prints each
 // outcome with how many executions produced it and a one-line summary of findings.
-// Exit 0, or 3 when the execution limit cut the search short.
+// --witness then prints each outcome's shortest execution (checker/witness.hpp) as
+// columns (text output only). Exit 0, or 3 when the execution limit cut the search short.
 //
 // --json prints one object, keys in this order:
 //   {"model", "parameters", "exhaustive", "limit_hit", "executions", "certificate",
-//    "strategy", "seed", "outcomes": [{"value", "count"}],
+//    "strategy", "seed", "outcome_set": "exact"|"seen-so-far", "outcomes": [{"value", "count"}],
 //    "findings": [{"kind", "executions", "distinct"}]}
 #include "checker/cli/commands.hpp"
+#include "checker/report.hpp"
+#include "checker/witness.hpp"
 
 #include <iostream>
 #include <map>
@@ -49,13 +52,26 @@ std::string findings_line(const ExploreResult& result) {
   return line + "; `check --keep-going` shows each one";
 }
 
-int run_outcomes(const ExploreArgs& args, const std::vector<std::string>& extras) {
+// --witness: each outcome's shortest execution (by a DFS of its own), in the column view.
+void print_witnesses(const sim::ModelInstance& model, const ExploreOptions& options) {
+  const WitnessResult found = find_witnesses(model, options);
+  std::cout << "\nwitnesses: the shortest execution of each outcome (fewest steps, then fewest preemptions), "
+            << (found.exhaustive ? "among all " : "among the first ") << with_commas(found.executions)
+            << " DFS schedules\n";
+  for (const Witness& w : found.witnesses) {
+    std::cout << "\noutcome " << outcome_text(w.outcome) << ": " << w.steps << " steps, " << w.preemptions
+              << (w.preemptions == 1 ? " preemption\n" : " preemptions\n")
+              << indent(render_columns(w.trace), "  ") << '\n';
+  }
+}
+
+int run_outcomes(const ExploreArgs& args, bool witness, const std::vector<std::string>& extras) {
   const sim::ModelInstance model = instantiate_from_args(args.model, extras);
   ExploreOptions options = to_explore_options(args);
   options.stop_at_first_bug = false;
   arm_watchdog(args.timeout);
 
-  const ExploreResult result = explore(model, options);
+  const ExploreResult result = explore_with_progress(model, options, args);
   if (args.json) {
     nlohmann::ordered_json doc;
     doc["model"] = model.name;
@@ -66,6 +82,7 @@ int run_outcomes(const ExploreArgs& args, const std::vector<std::string>& extras
     doc["certificate"] = result.certificate;
     doc["strategy"] = args.strategy;
     doc["seed"] = options.seed;
+    doc["outcome_set"] = outcome_set_json(result);
     doc["outcomes"] = outcomes_json(result);
     nlohmann::ordered_json findings = nlohmann::ordered_json::array();
     for (const auto& [kind, s] : summarize(result)) {
@@ -83,6 +100,7 @@ int run_outcomes(const ExploreArgs& args, const std::vector<std::string>& extras
     std::cout << findings_line(result) << '\n';
     std::cout << "certificate: " << result.certificate << '\n';
     std::cout << "executions: " << with_commas(result.executions) << '\n';
+    if (witness) print_witnesses(model, options);
   }
   return result.limit_hit ? kExitLimit : kExitOk;
 }
@@ -93,16 +111,22 @@ Command add_outcomes_command(CLI::App& app) {
   auto args = std::make_shared<ExploreArgs>();
   CLI::App* sub = app.add_subcommand(
       "outcomes", "list every outcome a model can produce, with how many executions produce each");
-  add_explore_options(*sub, *args, "dfs");
+  add_explore_options(*sub, *args, "default");
+  auto witness = std::make_shared<bool>(false);
+  sub->add_flag("--witness", *witness,
+                "also print, for each outcome, its shortest execution (fewest steps, then preemptions) as columns");
   sub->footer(
       "Model parameters follow the model name: --NAME VALUE, or --NAME alone for a switch.\n"
-      "The set is exact only when the search is exhaustive (the default, DFS, within\n"
-      "--max-executions); otherwise it lists the outcomes seen so far.\n\n"
+      "The set is exact only when the search is exhaustive (dpor or dfs finishing within\n"
+      "--max-executions, as the default does on all but very large models); otherwise it\n"
+      "is headed \"outcomes seen so far\" (\"outcome_set\": \"seen-so-far\" in --json).\n\n" +
+      std::string(kStrategyHelp) + "\n\n"
       "Exit status: 0 done, 2 usage or input error, 3 execution limit hit.\n\n"
       "Examples:\n"
       "  interleave outcomes counter --threads 3 --iters 1\n"
+      "  interleave outcomes counter --threads 2 --iters 2 --witness\n"
       "  interleave outcomes counter --threads 2 --iters 2 --locked --json");
-  return {sub, [args, sub] { return run_outcomes(*args, sub->remaining()); }};
+  return {sub, [args, witness, sub] { return run_outcomes(*args, *witness, sub->remaining()); }};
 }
 
 }  // namespace checker::cli

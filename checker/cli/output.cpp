@@ -49,6 +49,10 @@ nlohmann::ordered_json outcomes_json(const ExploreResult& result) {
   return list;
 }
 
+std::string outcome_set_json(const ExploreResult& result) {
+  return result.exhaustive ? "exact" : "seen-so-far";
+}
+
 void print_outcomes(std::ostream& out, const ExploreResult& result) {
   out << (result.exhaustive ? "outcome set (exact, every schedule explored):"
                             : "outcomes seen so far (not exhaustive):");

@@ -42,4 +42,14 @@ bool DfsStrategy::next_execution() {
   return true;
 }
 
+double DfsStrategy::explored_fraction() const {
+  double fraction = 0;
+  double weight = 1;
+  for (const Frame& frame : frames_) {
+    fraction += weight * frame.taken / frame.option_count;
+    weight /= frame.option_count;
+  }
+  return fraction;
+}
+
 }  // namespace checker

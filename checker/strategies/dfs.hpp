@@ -22,6 +22,9 @@ class DfsStrategy final : public Strategy {
   bool next_execution() override;
   bool exhaustive_when_done() const override { return true; }
   std::string describe() const override { return "DFS"; }
+  // Share of the tree already run, from the stack: each frame's finished options
+  // weighted by the product of the branchings above it (exact for a uniform tree).
+  double explored_fraction() const;
 
  private:
   struct Frame {

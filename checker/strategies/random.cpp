@@ -30,6 +30,6 @@ bool RandomStrategy::next_execution() {
   return true;
 }
 
-std::string RandomStrategy::describe() const { return "random (seed " + std::to_string(seed_) + ")"; }
+std::string RandomStrategy::describe() const { return "random walk (seed " + std::to_string(seed_) + ")"; }
 
 }  // namespace checker

@@ -5,7 +5,8 @@
 //   philosophers:n=5,meals=1,ordered=false:0x4.1.2x3.1x2
 //
 // PARAMS are the instance's parameters in declared order, `name=value` joined by `,`
-// (empty for a model without parameters); CHOICES are the chosen thread ids,
+// (empty for a model without parameters; a value is an integer, true/false or the
+// word of a choice, e.g. `downloads:mode=threads,sites=6,workers=3,latency-ms=500:...`); CHOICES are the chosen thread ids,
 // run-length encoded (`TxN`: thread T, N times in a row; plain `T` when N = 1) and
 // joined by `.` (empty when the execution had no scheduling point). An optional
 // fourth field holds what else a replay needs, `,`-separated: `time=ignored` when the

@@ -1,7 +1,7 @@
 // Seeds 000/001's site downloads, three ways, each request taking `latency` (modeled as
 // a sleep: the network is the only thing the program waits for):
 //
-//   # sync (default)                          # --threading
+//   # --mode sync (default)                   # --mode threads
 //   def download_site(url, session):          variable_list = []
 //       with session.get(url) as response:    def download_site(url):
 //           pass #do something                    session = get_session()
@@ -17,9 +17,9 @@
 //   download_all_sites(sites)
 //   duration = time.time() - start_time
 //   print(f"Downloaded {len(sites)} in {duration} seconds")
-//   print(len(variable_list))                 # --threading
+//   print(len(variable_list))                 # --mode threads
 //
-//   # --asyncio
+//   # --mode asyncio
 //   async def download_site(session, url):
 //       async with session.get(url) as response:
 //           pass #do something
@@ -61,7 +61,7 @@ namespace {
 
 namespace asyncio = sim::asyncio;
 
-enum class Mode { kSync, kThreading, kAsyncio };
+enum class Mode { kSync, kThreads, kAsyncio };
 
 // A Python list shared by threads, of which the model only appends: list.append is one
 // call under the GIL, so it is a single visible step (recorded with the new length).
@@ -114,7 +114,7 @@ void downloads_program(Mode mode, int n_sites, int workers, double latency) {
       line = fmt::format("Downloaded {} in {} seconds", sites.size(), python_float(elapsed_since(start_time)));
       break;
     }
-    case Mode::kThreading: {
+    case Mode::kThreads: {
       auto download_site = [latency, &variable_list](const std::string& url) {
         sim::sleep(latency);         // with session.get(url) as response:
         variable_list.append(url);  //     variable_list.append(url)
@@ -146,7 +146,7 @@ void downloads_program(Mode mode, int n_sites, int workers, double latency) {
 
   sim::print(line);
   sim::outcome(line);
-  if (mode == Mode::kThreading) {
+  if (mode == Mode::kThreads) {
     sim::print(std::to_string(variable_list.size()));  // print(len(variable_list))
     sim::check(variable_list.size() == sites.size(), [&] {
       return fmt::format("variable_list has {} urls, expected {}: an append was lost", variable_list.size(),
@@ -163,17 +163,15 @@ ModelSpec downloads_spec() {
       "download n sites one by one, on a thread pool, or as asyncio tasks; each request takes --latency-ms",
       "seeds 000/001: download_site / download_all_sites (sync, threading, asyncio)",
       {
-          {"threading", true, 0, 0, 1, "the threading version: ThreadPoolExecutor.map (default: sync)"},
-          {"asyncio", true, 0, 0, 1, "the asyncio version: one task per site, gathered (default: sync)"},
+          choice_param("mode", {"sync", "threads", "asyncio"},
+                       "one site after the other, ThreadPoolExecutor.map, or one asyncio task per site, gathered"),
           {"sites", false, 6, 1, 200, "number of sites (seed: 160)"},
-          {"workers", false, 3, 1, 200, "max_workers of the pool, --threading only (seed: 160)"},
+          {"workers", false, 3, 1, 200, "max_workers of the pool, --mode threads only (seed: 160)"},
           {"latency-ms", false, 500, 1, 10'000, "how long each request takes, in milliseconds"},
       },
       [](const ParamValues& p) -> std::function<void()> {
-        if (p.flag("threading") && p.flag("asyncio")) {
-          throw ModelError("model downloads: --threading and --asyncio exclude each other (pick one version)");
-        }
-        const Mode mode = p.flag("threading") ? Mode::kThreading : p.flag("asyncio") ? Mode::kAsyncio : Mode::kSync;
+        const std::string& word = p.choice("mode");
+        const Mode mode = word == "threads" ? Mode::kThreads : word == "asyncio" ? Mode::kAsyncio : Mode::kSync;
         const int sites = static_cast<int>(p.get("sites"));
         const int workers = static_cast<int>(p.get("workers"));
         const double latency = static_cast<double>(p.get("latency-ms")) / 1000.0;

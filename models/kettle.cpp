@@ -98,6 +98,9 @@ ModelSpec kettle_spec() {
       [](const ParamValues& p) -> std::function<void()> {
         const bool concurrent = p.flag("concurrent");
         const bool taskgroup = p.flag("taskgroup");
+        if (concurrent && taskgroup) {
+          throw ModelError("model kettle: --concurrent and --taskgroup are two versions of main(); give one");
+        }
         return [concurrent, taskgroup] { kettle_program(concurrent, taskgroup); };
       },
   };

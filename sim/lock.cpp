@@ -1,9 +1,17 @@
 #include "sim/lock.hpp"
 
+#include <cmath>
 #include <exception>
 #include <stdexcept>
 
 namespace sim {
+
+void check_acquire_arguments(bool blocking, double timeout) {
+  // CPython converts the timeout first (_PyTime_FromSecondsObject rejects NaN).
+  if (std::isnan(timeout)) throw std::invalid_argument("Invalid value NaN (not a number)");
+  if (!blocking && timeout != -1) throw std::invalid_argument("can't specify a timeout for a non-blocking call");
+  if (timeout < 0 && timeout != -1) throw std::invalid_argument("timeout value must be positive");
+}
 
 Lock::Lock(std::string_view name)
     : runtime_(&Runtime::current()), id_(runtime_->register_object(name)) {}
@@ -15,12 +23,11 @@ void Lock::acquire() {
 }
 
 bool Lock::acquire(bool blocking, double timeout) {
-  if (blocking && timeout < 0) {
+  check_acquire_arguments(blocking, timeout);
+  if (blocking && timeout == -1) {
     acquire();
     return true;
   }
-  // CPython: "can't specify a timeout for a non-blocking call" (ValueError).
-  if (!blocking && timeout >= 0) throw std::invalid_argument("can't specify a timeout for a non-blocking call");
   if (blocking) {
     runtime_->visible_until(OpKind::kTryAcquire, id_, this, runtime_->deadline_after(timeout));
   } else {

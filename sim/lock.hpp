@@ -11,6 +11,15 @@
 
 namespace sim {
 
+// The argument checks of Lock.acquire and RLock.acquire, as CPython 3.11's
+// lock_acquire_parse_args (Modules/_threadmodule.c), which both use. The documented
+// signature is acquire(blocking=True, timeout=-1): "A timeout argument of -1 specifies
+// an unbounded wait. It is forbidden to specify a timeout when blocking is False."
+// Throws std::invalid_argument where CPython raises ValueError: any timeout but -1 with
+// blocking=false ("can't specify a timeout for a non-blocking call"), a negative
+// timeout other than -1 ("timeout value must be positive"), and NaN.
+void check_acquire_arguments(bool blocking, double timeout);
+
 class Lock final : public Waitable {
  public:
   explicit Lock(std::string_view name = "lock");
@@ -21,7 +30,8 @@ class Lock final : public Waitable {
   void acquire();
   // acquire(blocking=False) and acquire(timeout=t): true if acquired. A timed acquire
   // waits until the lock is free or the virtual clock reaches the timeout (with time
-  // ignored, the timeout may expire at any scheduling point while the lock is held).
+  // ignored, the timeout may expire at any scheduling point while the lock is held);
+  // timeout 0 only tries. Bad arguments throw (see check_acquire_arguments).
   bool acquire(bool blocking, double timeout = -1);
   void release();
   bool locked() const { return owner_ != kNoThread; }

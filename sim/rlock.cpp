@@ -1,5 +1,7 @@
 #include "sim/rlock.hpp"
 
+#include "sim/lock.hpp"
+
 #include <exception>
 #include <stdexcept>
 
@@ -16,9 +18,7 @@ void RLock::acquire() {
 }
 
 bool RLock::acquire(bool blocking, double timeout) {
-  // CPython's lock_acquire_parse_args: -1 is "no timeout"; these raise ValueError.
-  if (!blocking && timeout != -1) throw std::invalid_argument("can't specify a timeout for a non-blocking call");
-  if (timeout < 0 && timeout != -1) throw std::invalid_argument("timeout value must be positive");
+  check_acquire_arguments(blocking, timeout);  // as Lock's (CPython shares the parser)
   if (blocking && timeout == -1) {
     acquire();
     return true;

@@ -31,9 +31,8 @@ class RLock final : public Waitable {
   // caller owns it and the count goes up by one.
   void acquire();
   // acquire(blocking, timeout), CPython's signature: timeout -1 means none. Returns
-  // whether the lock was acquired (always true for the owner). Throws
-  // std::invalid_argument, as CPython raises ValueError, for a timeout given with
-  // blocking=false or a negative timeout other than -1.
+  // whether the lock was acquired (always true for the owner). Bad arguments throw
+  // std::invalid_argument, as for Lock (see check_acquire_arguments in lock.hpp).
   bool acquire(bool blocking, double timeout = -1);
   // release(): the count goes down by one; at zero the lock is free. A release by a
   // thread that does not own it ends the execution with a misuse finding. Safe from

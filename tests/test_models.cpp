@@ -52,8 +52,10 @@ TEST_CASE("defaults fill every parameter, in declared order") {
     for (std::size_t i = 0; i < spec.params.size(); ++i) {
       const models::ParamSpec& p = spec.params[i];
       CHECK(instance.params[i].first == p.name);
-      CHECK(instance.params[i].second ==
-            (p.is_flag ? (p.default_value != 0 ? "true" : "false") : std::to_string(p.default_value)));
+      const std::string expected = p.is_choice() ? p.choices.at(static_cast<std::size_t>(p.default_value))
+                                   : p.is_flag   ? (p.default_value != 0 ? "true" : "false")
+                                                 : std::to_string(p.default_value);
+      CHECK(instance.params[i].second == expected);
     }
     CHECK(static_cast<bool>(instance.main));
   }
@@ -90,7 +92,7 @@ TEST_CASE("malformed integer values") {
 TEST_CASE("out-of-range integer values") {
   for (const models::ModelSpec& spec : models::all_models()) {
     for (const models::ParamSpec& p : spec.params) {
-      if (p.is_flag) continue;
+      if (p.is_flag || p.is_choice()) continue;
       CAPTURE(spec.name);
       CAPTURE(p.name);
       const std::string where = "parameter --" + p.name + " of model " + spec.name;
@@ -120,6 +122,33 @@ TEST_CASE("switch values") {
     CAPTURE(bad);
     CHECK(error_of("counter", {{"locked", bad}}) ==
           "parameter --locked of model counter is a switch: expected true or false, got '" + bad + "'");
+  }
+}
+
+TEST_CASE("choice values: one of the words, and one line listing them otherwise") {
+  for (const models::ModelSpec& spec : models::all_models()) {
+    for (const models::ParamSpec& p : spec.params) {
+      if (!p.is_choice()) continue;
+      CAPTURE(spec.name);
+      CAPTURE(p.name);
+      CHECK_FALSE(p.is_flag);
+      std::string words;
+      for (const std::string& word : p.choices) {
+        CAPTURE(word);
+        // A word must fit in a schedule string's `name=value` (see checker/schedule.hpp).
+        CHECK_FALSE(word.empty());
+        CHECK(word.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos);
+        words += (words.empty() ? "" : ", ") + word;
+        const sim::ModelInstance instance = models::instantiate(spec.name, {{p.name, word}});
+        bool found = false;
+        for (const auto& [name, value] : instance.params) found |= name == p.name && value == word;
+        CHECK(found);
+      }
+      for (const std::string& bad : std::vector<std::string>{"", "0", "nope", p.choices.front() + "x"}) {
+        CHECK(error_of(spec.name, {{p.name, bad}}) ==
+              "parameter --" + p.name + " of model " + spec.name + " must be one of " + words + ", got '" + bad + "'");
+      }
+    }
   }
 }
 

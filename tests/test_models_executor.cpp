@@ -197,12 +197,18 @@ TEST_CASE("fake-database with time ignored: every final value the read/write int
   CHECK(test::int_outcomes(sample) == reachable_final_values(2, 3));
 }
 
-TEST_CASE("fake-database --locked: always `updates`, no finding") {
-  // Exhaustively: 2 x 3 on the clock (7,350 schedules), 2 x 2 with time ignored (16,592;
-  // 2 x 3 is beyond a million).
-  for (const auto& [updates, ignore_time] : std::vector<std::pair<int, bool>>{{3, false}, {2, true}}) {
+TEST_CASE("fake-database --locked: always `updates`, no finding, exhaustive under DPOR") {
+  // On the clock up to 4 updates (112,896 traces), with time ignored 2 (9,037). The
+  // executor's steps (submit, taking work, finishing a task) count as dependent with
+  // everything, so DPOR gains nothing here over DFS and the trace count grows about
+  // fifteenfold per update: the seed's 10 are out of reach (5 already take 1.5
+  // million executions), and are checked below by their one timed run.
+  for (const auto& [updates, ignore_time] : std::vector<std::pair<int, bool>>{{2, false}, {3, false}, {4, false}, {2, true}}) {
+    CAPTURE(updates);
     CAPTURE(ignore_time);
-    checker::ExploreOptions options = test::dfs_all();
+    checker::ExploreOptions options;
+    options.strategy = checker::StrategyKind::kDpor;
+    options.stop_at_first_bug = false;
     options.ignore_time = ignore_time;
     const checker::ExploreResult result = checker::explore(fake_database(2, updates, true), options);
     CHECK(result.exhaustive);

@@ -1,7 +1,7 @@
 // The seed models built on the threading primitives, with their exact answers:
 // double-acquire (a Lock acquired twice deadlocks on itself, explained; an RLock
 // prints all three lines), philosophers --waiter (the Semaphore arbitrator removes the
-// deadlock: exhaustively for n = 2, 3; n = 4, 5 are beyond plain DFS, so bounded), and
+// deadlock: exhaustively, by DFS for n = 2, 3 and by DPOR for n = 4, 5), and
 // daemon-cutoff (without join the daemon is killed mid-work, a finding; with join its
 // "finishing" line appears at 2 s). Every finding replays to the same trace.
 #include "support.hpp"
@@ -29,6 +29,14 @@ void require_replays(const sim::ModelInstance& model, const checker::FoundBug& b
   CHECK_FALSE(replayed.divergence.has_value());
   test::require_same_trace(replayed.trace, bug.trace);
   CHECK(lines_of(replayed.trace) == lines_of(bug.trace));
+}
+
+// Exhaustive DPOR that keeps going after bugs.
+checker::ExploreOptions dpor_all() {
+  checker::ExploreOptions options;
+  options.strategy = checker::StrategyKind::kDpor;
+  options.stop_at_first_bug = false;
+  return options;
 }
 
 sim::ModelInstance waiter_philosophers(int n) {
@@ -77,7 +85,7 @@ TEST_CASE("double-acquire --rlock: no finding, all three lines") {
         std::vector<std::string>{"before first acquire", "before second acquire", "acquired lock twice"});
 }
 
-TEST_CASE("philosophers --waiter: no deadlock, exhaustively for n = 2 and 3") {
+TEST_CASE("philosophers --waiter: no deadlock, exhaustively (DFS for n = 2, 3)") {
   // n = 2: the waiter has one permit, so the philosophers eat strictly one after the
   // other and the only choice is who goes first: 2 schedules.
   const checker::ExploreResult two = checker::explore(waiter_philosophers(2), test::dfs_all());
@@ -89,22 +97,22 @@ TEST_CASE("philosophers --waiter: no deadlock, exhaustively for n = 2 and 3") {
   CHECK(three.bugs.empty());
 }
 
-TEST_CASE("philosophers --waiter n = 4 and 5: no deadlock in a bounded search") {
-  // Plain DFS (no partial-order reduction yet) cannot finish n = 4 within a unit test
-  // (over 5 million schedules), let alone n = 5: the default strategy with an
-  // execution limit instead, which does find the deadlock without the waiter.
+TEST_CASE("philosophers --n 5 --waiter: no deadlock, exhaustive under DPOR") {
+  // Plain DFS cannot finish n = 4 within a unit test (over 5 million schedules);
+  // partial-order reduction explores one execution per trace and finishes n = 5. The
+  // same search without the waiter finds the deadlock.
   for (int n = 4; n <= 5; ++n) {
     CAPTURE(n);
-    checker::ExploreOptions options;
-    options.max_executions = 3'000;
-    const checker::ExploreResult with_waiter = checker::explore(waiter_philosophers(n), options);
+    const checker::ExploreResult with_waiter = checker::explore(waiter_philosophers(n), dpor_all());
+    CHECK(with_waiter.exhaustive);
+    CHECK_FALSE(with_waiter.limit_hit);
     CHECK(with_waiter.bugs.empty());
-    CHECK(with_waiter.limit_hit);
-    CHECK_FALSE(with_waiter.exhaustive);
-    CHECK(with_waiter.executions == options.max_executions);
-    const checker::ExploreResult without = checker::explore(test::philosophers(n), options);
+    checker::ExploreOptions first_bug = dpor_all();
+    first_bug.stop_at_first_bug = true;
+    const checker::ExploreResult without = checker::explore(test::philosophers(n), first_bug);
     REQUIRE(without.bugs.size() == 1);
     CHECK(without.bugs[0].trace.finding->kind == sim::FindingKind::kDeadlock);
+    require_replays(test::philosophers(n), without.bugs[0]);
   }
 }
 

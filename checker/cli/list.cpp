@@ -10,11 +10,18 @@ namespace checker::cli {
 
 namespace {
 
+// "--n N", "--locked", "--mode sync|threads|asyncio".
 std::string param_usage(const models::ParamSpec& p) {
+  if (p.is_choice()) {
+    std::string words;
+    for (const std::string& word : p.choices) words += (words.empty() ? "" : "|") + word;
+    return "--" + p.name + " " + words;
+  }
   return "--" + p.name + (p.is_flag ? "" : " N");
 }
 
 std::string param_range(const models::ParamSpec& p) {
+  if (p.is_choice()) return "default " + p.value_text(p.default_value);
   if (p.is_flag) return std::string("switch, default ") + (p.default_value != 0 ? "on" : "off");
   return "default " + std::to_string(p.default_value) + ", " + std::to_string(p.min) + ".." +
          std::to_string(p.max);

@@ -520,3 +520,31 @@ TEST_CASE("correctly synchronized seed models report no race") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("race detector in explore") {
+
+TEST_CASE("explore with detect_races: a race is a bug after the others and never stops the search") {
+  checker::ExploreOptions options = test::dfs_first_bug();
+  options.detect_races = true;
+  const checker::ExploreResult result = checker::explore(test::counter(2, 2), options);
+  // DFS's first execution runs the threads one after the other: a race, but no lost
+  // update, so the search goes on to the lost update and stops there.
+  REQUIRE(result.bugs.size() == 2);
+  CHECK(result.bugs[0].trace.finding->kind == sim::FindingKind::kAssertion);
+  CHECK(result.bugs[1].trace.finding->kind == sim::FindingKind::kDataRace);
+  CHECK(result.bugs[1].execution == 1);
+  CHECK(result.bugs[1].execution < result.bugs[0].execution);
+  // Every execution before the lost update raced on the same pair of accesses.
+  CHECK(result.bugs[1].occurrences == result.bugs[0].execution - 1);
+
+  options.detect_races = false;
+  const checker::ExploreResult without = checker::explore(test::counter(2, 2), options);
+  REQUIRE(without.bugs.size() == 1);
+  CHECK(without.bugs[0].trace.finding->kind == sim::FindingKind::kAssertion);
+
+  options.detect_races = true;
+  options.stop_at_first_bug = false;
+  CHECK(checker::explore(test::counter(2, 2, true), options).bugs.empty());
+}
+
+}  // TEST_SUITE

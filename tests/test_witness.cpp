@@ -6,6 +6,8 @@
 #include "checker/witness.hpp"
 #include "support.hpp"
 
+#include <cstdio>
+
 namespace {
 
 // For each outcome, the smallest (steps, preemptions) over every DFS execution.
@@ -79,3 +81,58 @@ TEST_CASE("a search cut short by the execution limit says so") {
 }
 
 }  // TEST_SUITE
+
+#if defined(INTERLEAVE_CLI_PATH)
+namespace {
+
+std::string cli_output(const std::string& args) {
+  std::string out;
+  FILE* pipe = ::popen((std::string(INTERLEAVE_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("witness") {
+
+TEST_CASE("interleave outcomes --witness prints each outcome's witness as columns") {
+  const std::string out = cli_output("outcomes counter --threads 2 --iters 2 --witness");
+  const checker::WitnessResult found = checker::find_witnesses(test::counter(2, 2), test::dfs_all());
+  CHECK(out.find("among all " + checker::with_commas(found.executions) + " DFS schedules\n") != std::string::npos);
+  for (const checker::Witness& w : found.witnesses) {
+    CAPTURE(checker::outcome_text(w.outcome));
+    const std::string header = "\noutcome " + checker::outcome_text(w.outcome) + ": " + std::to_string(w.steps) +
+                               " steps, " + std::to_string(w.preemptions) +
+                               (w.preemptions == 1 ? " preemption\n" : " preemptions\n");
+    const std::size_t at = out.find(header);
+    REQUIRE(at != std::string::npos);
+    // The first rows of its column view follow, indented.
+    const std::string columns = checker::render_columns(w.trace);
+    const std::size_t end_of_first = columns.find('\n') + 1;
+    const std::string expected = "  " + columns.substr(0, end_of_first) + "  " +
+                                 columns.substr(end_of_first, columns.find('\n', end_of_first) + 1 - end_of_first);
+    CHECK(out.compare(at + header.size(), expected.size(), expected) == 0);
+  }
+}
+
+TEST_CASE("interleave check reports a race after the lost update, each with its shrink line") {
+  const std::string out = cli_output("check counter --threads 2 --iters 2");
+  const std::size_t lost = out.find("bug 1 of 2: assertion in main: lost update");
+  const std::size_t race = out.find("bug 2 of 2: data-race in ");
+  REQUIRE(lost != std::string::npos);
+  REQUIRE(race != std::string::npos);
+  CHECK(lost < race);
+  CHECK(out.find("no lock, join, queue or future orders these two accesses", race) != std::string::npos);
+  for (const std::size_t from : {lost, race}) {
+    const std::size_t shrunk = out.find("\n  shrunk from ", from);
+    const std::size_t minimal = out.find("\n  already minimal: ", from);
+    CHECK(std::min(shrunk, minimal) < out.find("  schedule: ", from));
+  }
+}
+
+}  // TEST_SUITE
+#endif  // INTERLEAVE_CLI_PATH

@@ -56,6 +56,7 @@ struct Searcher {
   // budget leaves it so, since asking for the next execution is what reveals that none
   // is left.
   bool prepared = false;
+  bool done = false;
 };
 
 // Accumulates what the executions of one exploration found.
@@ -171,7 +172,11 @@ class Exploration {
   SliceEnd run_slice(Searcher& s, std::uint64_t budget) {
     ExploreResult& result = collector_.result();
     for (std::uint64_t ran = 0;; ++ran) {
-      if (!std::exchange(s.prepared, true) && !s.strategy.next_execution()) return SliceEnd::kDone;
+      if (s.done) return SliceEnd::kDone;
+      if (!std::exchange(s.prepared, true) && !s.strategy.next_execution()) {
+        s.done = true;  // a strategy is not asked again once it said it has nothing left
+        return SliceEnd::kDone;
+      }
       if (total_runs_ >= options_.max_executions) return SliceEnd::kLimit;
       if (ran == budget) return SliceEnd::kBudget;
       s.prepared = false;
@@ -230,7 +235,9 @@ class Exploration {
       progress.remaining = static_cast<double>(done) * (1 - fraction) / fraction;
       progress.basis = basis;
     };
-    switch (s.source) {
+    // The default search's side slices say nothing about when it ends: DPOR's tree does.
+    const Source shown = options_.strategy == StrategyKind::kDefault ? Source::kDpor : s.source;
+    switch (shown) {
       case Source::kDfs:
         from_fraction(dfs_.explored_fraction(), s.runs, "DFS stack estimate");
         break;
@@ -293,16 +300,14 @@ class Exploration {
       }
       end = run_slice(dpor_searcher_, kPortfolioDporSlice);
       if (end != SliceEnd::kBudget) break;
-      // The side slice: bounded until its bound is covered, then PCT.
-      Searcher& side = bounded_done_ ? pct_searcher_ : bounded_searcher_;
+      // The side slice: bounded until its bound is covered, then PCT (until its
+      // --random-executions are spent; then DPOR runs alone).
+      Searcher& side = bounded_searcher_.done ? pct_searcher_ : bounded_searcher_;
       const SliceEnd side_end = run_slice(side, kPortfolioSideSlice);
-      if (side_end == SliceEnd::kDone && &side == &bounded_searcher_) {
-        bounded_done_ = true;
-        if (bounded_.complete()) {  // every schedule had few preemptions: all covered
-          finished = &bounded_searcher_;
-          end = SliceEnd::kDone;
-        }
-      } else if (side_end != SliceEnd::kBudget && side_end != SliceEnd::kDone) {
+      if (side_end == SliceEnd::kDone && &side == &bounded_searcher_ && bounded_.complete()) {
+        finished = &bounded_searcher_;  // every schedule had few preemptions: all covered
+        end = SliceEnd::kDone;
+      } else if (side_end == SliceEnd::kStopped || side_end == SliceEnd::kLimit) {
         end = side_end;
       }
     }
@@ -456,7 +461,6 @@ class Exploration {
   Searcher probe_searcher_{probe_, Source::kProbe};
   std::uint64_t total_runs_ = 0;  // every execution, reruns included
   std::uint32_t bound_counted_ = 0;
-  bool bounded_done_ = false;
   double tree_estimate_ = 0;  // Knuth's estimate of the DFS tree; 0 when not estimated
 };
 

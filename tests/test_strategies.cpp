@@ -274,6 +274,27 @@ TEST_CASE("the default interleaves bounded slices with DPOR when the tree exceed
   CHECK(test::int_outcomes(result) == test::range(2, 6));
 }
 
+TEST_CASE("the default's side slices: bounded up to its bound, then PCT up to its count, then DPOR alone") {
+  checker::ExploreOptions options = small_portfolio();
+  options.max_preemptions = 0;
+  options.random_executions = 30;
+  options.max_executions = 4'000;
+  const checker::ExploreResult result = checker::explore(test::counter(3, 2), options);
+  std::map<std::uint64_t, std::uint64_t> by_preemptions;
+  enumerate(test::counter(3, 2), {}, by_preemptions);
+  // 100 DPOR, 64 probes, then (900 DPOR + side) slices: the bounded iteration 0 and 30
+  // PCT executions fit in the first two side slices; the rest of the budget is DPOR's.
+  const std::uint64_t side = by_preemptions[0] + 30;
+  CHECK(result.executions + result.sleep_set_blocked == 4'000);
+  CHECK(result.certificate ==
+        "stopped at the 4,000-execution limit (" + checker::with_commas(4'000 - 64 - side - result.sleep_set_blocked) +
+            " DPOR executions, 64 random-walk probes, all schedules with ≤ 0 preemptions (" +
+            std::to_string(by_preemptions[0]) +
+            " executions), 30 random executions (PCT d=3, seed 1)): not exhaustive; Knuth's estimate of the DFS "
+            "tree, an upper bound on DPOR's traces: ~" +
+            result.certificate.substr(result.certificate.rfind('~') + 1));
+}
+
 TEST_CASE("the progress line: what it shows, and nothing when disabled") {
   checker::ExploreProgress progress;
   progress.executions = 1'000;

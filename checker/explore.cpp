@@ -227,8 +227,9 @@ class Exploration {
 
   void report_progress(const Searcher& s) {
     ExploreProgress progress;
-    progress.executions = collector_.result().executions;
-    progress.reruns = total_runs_ - progress.executions;
+    // Called before the execution that just ran is classified: it counts as executed.
+    progress.reruns = collector_.result().sleep_set_blocked + collector_.result().bounded_reruns;
+    progress.executions = total_runs_ - progress.reruns;
     progress.findings = collector_.result().bugs.size();
     const auto from_fraction = [&](double fraction, std::uint64_t done, const char* basis) {
       if (fraction <= 0) return;

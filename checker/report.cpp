@@ -25,18 +25,72 @@ std::string object_label(const Trace& trace, sim::OpKind op, sim::ObjectId objec
   return object < trace.object_names.size() ? trace.object_names[object] : "?";
 }
 
-// Which locks each thread holds at the end of the trace, from its acquire/release steps.
-std::map<sim::ThreadId, std::vector<sim::ObjectId>> locks_held(const Trace& trace) {
-  std::map<sim::ObjectId, sim::ThreadId> owner;
+// What each thread holds at the end of the trace, by the effect of its steps: for each
+// thread, the objects it acquired and has not released, with how many acquisitions
+// are outstanding. The trace does not say which primitive an object is, but the
+// steps do: a Lock records acquire and release without a value, and any thread's
+// release frees it (CPython allows that); an RLock records its count after each
+// step, so a nested release (count > 0) keeps it held and only a release to count 0
+// frees it (a Condition's wait, too, releases it to 0 and its re-acquire restores the
+// count); a Semaphore records the permits left, and each acquire takes a permit the
+// thread holds until it releases one. Successful try-acquires count as acquires.
+std::map<sim::ThreadId, std::vector<std::pair<sim::ObjectId, std::int64_t>>> holdings(const Trace& trace) {
+  std::map<sim::ObjectId, std::map<sim::ThreadId, std::int64_t>> held;  // object -> thread -> acquisitions
+  std::map<sim::ObjectId, bool> freed_to_zero;  // last release left an RLock at count 0
   for (const sim::Event& e : trace.events) {
-    const bool acquired = e.kind == sim::OpKind::kAcquire ||
-                          (e.kind == sim::OpKind::kTryAcquire && e.value == 1);
-    if (acquired) owner[e.object] = e.thread;
-    if (e.kind == sim::OpKind::kRelease) owner.erase(e.object);
+    if (e.kind != sim::OpKind::kAcquire && e.kind != sim::OpKind::kTryAcquire && e.kind != sim::OpKind::kRelease) {
+      continue;
+    }
+    auto& by_thread = held[e.object];
+    switch (e.kind) {
+      case sim::OpKind::kAcquire:
+        // An RLock re-acquired after a release to 0 (a Condition wait's restore)
+        // records the count it restores; otherwise an acquire adds one.
+        if (e.has_value && freed_to_zero[e.object]) {
+          by_thread[e.thread] = e.value;
+        } else {
+          ++by_thread[e.thread];
+        }
+        freed_to_zero[e.object] = false;
+        break;
+      case sim::OpKind::kTryAcquire:
+        if (e.value == 1) {
+          ++by_thread[e.thread];
+          freed_to_zero[e.object] = false;
+        }
+        break;
+      case sim::OpKind::kRelease:
+        if (!e.has_value || e.value == 0) {
+          // A Lock's release (by any thread), or an RLock's last one: nobody holds it.
+          by_thread.clear();
+          freed_to_zero[e.object] = e.has_value;
+        } else if (by_thread[e.thread] > 0) {
+          --by_thread[e.thread];  // one RLock level, or one Semaphore permit
+        }
+        break;
+      default:
+        break;
+    }
   }
-  std::map<sim::ThreadId, std::vector<sim::ObjectId>> held;
-  for (const auto& [object, thread] : owner) held[thread].push_back(object);
-  return held;
+  std::map<sim::ThreadId, std::vector<std::pair<sim::ObjectId, std::int64_t>>> result;
+  for (const auto& [object, by_thread] : held) {
+    for (const auto& [thread, count] : by_thread) {
+      if (count > 0) result[thread].emplace_back(object, count);
+    }
+  }
+  return result;
+}
+
+// The task each executor worker is running at the end of the trace (started and not
+// finished), by the name of its future: a worker is then named after its work,
+// "worker-1 (running consumer)", since its own name says nothing of the program.
+std::map<sim::ThreadId, sim::ObjectId> running_tasks(const Trace& trace) {
+  std::map<sim::ThreadId, sim::ObjectId> running;
+  for (const sim::Event& e : trace.events) {
+    if (e.kind == sim::OpKind::kTaskStart) running[e.thread] = e.object;
+    if (e.kind == sim::OpKind::kTaskFinish) running.erase(e.thread);
+  }
+  return running;
 }
 
 const sim::BlockedThread* blocked_entry(const sim::Finding& finding, sim::ThreadId id) {
@@ -80,15 +134,23 @@ std::string cycle_text(const Trace& trace, const std::vector<sim::ThreadId>& cyc
 
 std::string deadlock_explanation(const Trace& trace) {
   const sim::Finding& finding = *trace.finding;
-  const auto held = locks_held(trace);
+  const auto held = holdings(trace);
+  const auto tasks = running_tasks(trace);
   std::string text = "Deadlock: " + finding.message + ".\n";
   for (const sim::BlockedThread& b : finding.blocked) {
     std::string holds;
     if (const auto it = held.find(b.thread); it != held.end()) {
-      for (sim::ObjectId lock : it->second) holds += (holds.empty() ? "" : ", ") + trace.object_names[lock];
+      for (const auto& [object, count] : it->second) {
+        holds += (holds.empty() ? "" : ", ") + trace.object_names[object];
+        if (count > 1) holds += " (acquired " + std::to_string(count) + " times)";
+      }
       holds = "holds " + holds + " and ";
     }
-    text += "  " + thread_name(trace, b.thread) + " " + holds + "waits for " +
+    std::string who = thread_name(trace, b.thread);
+    if (const auto task = tasks.find(b.thread); task != tasks.end()) {
+      who += " (running " + object_label(trace, sim::OpKind::kTaskStart, task->second) + ")";
+    }
+    text += "  " + who + " " + holds + "waits for " +
             (b.waits_for.empty() ? wait_node(trace, b) : b.waits_for) + "\n";
   }
   const std::vector<sim::ThreadId> cycle = wait_for_cycle(finding);

@@ -85,8 +85,10 @@ void producer_consumer_event_program(int maxsize, double main_sleep, double netw
   sim::ThreadingEvent event("event");
   {
     sim::ThreadPoolExecutor executor(2);
-    executor.submit([&] { producer(pipeline, event); }, {.task = "producer"});
-    executor.submit([&] { consumer(pipeline, event); }, {.task = "consumer"});
+    // The futures are not kept; they are named after their calls so that reports say
+    // which worker runs which ("worker-1 (running consumer)").
+    executor.submit([&] { producer(pipeline, event); }, {.future = "producer", .task = "producer"});
+    executor.submit([&] { consumer(pipeline, event); }, {.future = "consumer", .task = "consumer"});
 
     sim::sleep(main_sleep);
     event.set();

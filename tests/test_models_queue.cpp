@@ -126,7 +126,9 @@ void require_consumer_hang(const checker::Trace& trace) {
 
   const std::string explanation = checker::explain_finding(trace);
   CHECK(explanation.find("main waits for worker-1 to finish") != std::string::npos);
-  CHECK(explanation.find("worker-1 waits for pipeline.get(): pipeline is empty") != std::string::npos);
+  // The consumer's worker is named after the task it runs.
+  CHECK(explanation.find("\n  worker-1 (running consumer) waits for pipeline.get(): pipeline is empty") !=
+        std::string::npos);
 }
 
 // Lattice paths: the number of interleavings of main's puts and its one write

@@ -134,6 +134,57 @@ TEST_CASE("bad model or parameter: exit 2, one line on stderr") {
   }
 }
 
+TEST_CASE("every model's parameters out of range: exit 2 and the one line the registry words") {
+  // For each registered model: each integer one below its minimum and above its
+  // maximum, each choice an unknown word, each switch a non-boolean value, through
+  // `check` as a user would type them.
+  std::size_t runs = 0;
+  for (const models::ModelSpec& spec : models::all_models()) {
+    for (const models::ParamSpec& p : spec.params) {
+      CAPTURE(spec.name);
+      CAPTURE(p.name);
+      const std::string where = "interleave: error: parameter --" + p.name + " of model " + spec.name;
+      std::vector<std::pair<std::string, std::string>> cases;  // argument, expected stderr
+      if (p.is_choice()) {
+        std::string words;
+        for (const std::string& word : p.choices) words += (words.empty() ? "" : ", ") + word;
+        cases.emplace_back("--" + p.name + " bogus", where + " must be one of " + words + ", got 'bogus'\n");
+      } else if (p.is_flag) {
+        cases.emplace_back("--" + p.name + "=maybe",
+                           where + " is a switch: expected true or false, got 'maybe'\n");
+      } else {
+        const std::string range = " must be between " + std::to_string(p.min) + " and " + std::to_string(p.max);
+        for (const std::int64_t bad : {p.min - 1, p.max + 1}) {
+          cases.emplace_back("--" + p.name + " " + quote(std::to_string(bad)),
+                             where + range + ", got " + std::to_string(bad) + "\n");
+        }
+      }
+      for (const auto& [argument, expected] : cases) {
+        CAPTURE(argument);
+        const CliRun run = run_cli("check " + spec.name + " " + argument);
+        require_input_error(run);
+        CHECK(run.err == expected);
+        ++runs;
+      }
+    }
+  }
+  CHECK(runs >= 2 * models::all_models().size());  // every model takes at least one parameter
+}
+
+TEST_CASE("models' own consistency errors: exit 2, one line") {
+  const CliRun kettle = run_cli("check kettle --concurrent --taskgroup");
+  require_input_error(kettle);
+  CHECK(kettle.err ==
+        "interleave: error: model kettle: --concurrent and --taskgroup are two versions of main(); give one\n");
+  const CliRun no_word = run_cli("check downloads --mode");
+  require_input_error(no_word);
+  CHECK(no_word.err == "interleave: error: parameter --mode of model downloads needs a value\n");
+  // A choice is given as a word, and takes effect.
+  const CliRun threads = run_cli("run downloads --mode threads --sites 4 --workers 2");
+  CHECK(threads.code == 0);
+  CHECK(threads.out.find("Downloaded 4 in 1.0 seconds") != std::string::npos);
+}
+
 TEST_CASE("the error line says what was wrong") {
   const CliRun unknown = run_cli("check nope");
   CHECK(unknown.err.find("nope") != std::string::npos);

@@ -228,6 +228,18 @@ TEST_CASE("queue-workers: every item processed, exhaustively, in the derived num
   }
 }
 
+TEST_CASE("queue-workers at its defaults (2 workers, 2 items): every item processed, exhaustive under DPOR") {
+  const sim::ModelInstance model = test::model("queue-workers");
+  CHECK(model.params == Params{{"workers", "2"}, {"items", "2"}});
+  checker::ExploreOptions options;
+  options.strategy = checker::StrategyKind::kDpor;
+  options.stop_at_first_bug = false;
+  const checker::ExploreResult result = checker::explore(model, options);
+  CHECK(result.exhaustive);
+  CHECK(result.bugs.empty());
+  CHECK(test::int_outcomes(result) == std::set<std::int64_t>{2});
+}
+
 TEST_CASE("queue-workers: the idle daemon workers are cut off at exit as a note, not a finding") {
   const checker::ExploreResult result =
       checker::explore(test::model("queue-workers", {{"workers", "2"}, {"items", "1"}}), test::dfs_all());
@@ -252,8 +264,16 @@ TEST_CASE("sentinel-consumers: terminates with every value consumed and every co
   CHECK(small.bugs.empty());
   CHECK(test::string_outcomes(small) == std::set<std::string>{"2 values consumed, 1 consumers exited"});
 
-  // Several consumers passing the sentinel on: too many schedules for a unit test to
-  // run them all (118,272 for 2 consumers and 1 value), so a random sample.
+  // Two consumers passing the sentinel on, one value: exhaustive too (118,272
+  // schedules; DPOR finds no fewer, since queue and executor steps count as dependent
+  // with every step).
+  const checker::ExploreResult two = checker::explore(
+      test::model("sentinel-consumers", {{"consumers", "2"}, {"producers", "1"}, {"items", "1"}}), test::dfs_all());
+  CHECK(two.exhaustive);
+  CHECK(two.bugs.empty());
+  CHECK(test::string_outcomes(two) == std::set<std::string>{"1 values consumed, 2 consumers exited"});
+
+  // Larger sizes are beyond an exhaustive search in a unit test: a random sample.
   for (const int consumers : {2, 3}) {
     CAPTURE(consumers);
     const checker::ExploreResult result = checker::explore(

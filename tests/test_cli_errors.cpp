@@ -179,6 +179,9 @@ TEST_CASE("models' own consistency errors: exit 2, one line") {
   const CliRun no_word = run_cli("check downloads --mode");
   require_input_error(no_word);
   CHECK(no_word.err == "interleave: error: parameter --mode of model downloads needs a value\n");
+  // `list` shows a choice with its words and its default.
+  const CliRun list = run_cli("list");
+  CHECK(list.out.find("\n    --mode sync|threads|asyncio  default sync  ") != std::string::npos);
   // A choice is given as a word, and takes effect.
   const CliRun threads = run_cli("run downloads --mode threads --sites 4 --workers 2");
   CHECK(threads.code == 0);

@@ -188,6 +188,15 @@ TEST_CASE("models' own consistency errors: exit 2, one line") {
   CHECK(threads.out.find("Downloaded 4 in 1.0 seconds") != std::string::npos);
 }
 
+TEST_CASE("daemon-cutoff is a finding (exit 1); with --join it is not (exit 0)") {
+  const CliRun cut = run_cli("check daemon-cutoff --strategy dfs");
+  CHECK(cut.code == 1);
+  CHECK(cut.out.find("bug: daemon-cut-off in Thread-1: ") != std::string::npos);
+  const CliRun joined = run_cli("check daemon-cutoff --join --strategy dfs");
+  CHECK(joined.code == 0);
+  CHECK(joined.out.find("bug:") == std::string::npos);
+}
+
 TEST_CASE("the error line says what was wrong") {
   const CliRun unknown = run_cli("check nope");
   CHECK(unknown.err.find("nope") != std::string::npos);

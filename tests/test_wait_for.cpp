@@ -135,7 +135,7 @@ TEST_CASE("producer-consumer: a hang on an empty queue is a chain, not a cycle")
         "Deadlock: no thread can run, and 2 threads have not finished.\n"
         "Blocked chain: main -> join worker-1 -> worker-1 -> pipeline.\n"
         "  main waits for worker-1 to finish.\n"
-        "  worker-1 runs the task of future-1 and waits for pipeline.get(): pipeline is empty; no other thread "
+        "  worker-1 runs the task of future consumer and waits for pipeline.get(): pipeline is empty; no other thread "
         "ever put items on it.\n"
         "No thread that could unblock them is still able to run.\n");
 }

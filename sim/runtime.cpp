@@ -398,16 +398,21 @@ ThreadId Runtime::decide() {
   bool any_parked = false;
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
-    enabled_count_ = 0;
-    enabled_mask_ = 0;
-    for (ThreadId id = 0; id < thread_count_; ++id) {
+    // Counted in locals and stored once: the stores through `enabled` may alias the
+    // members, which would make the compiler reload them on every thread.
+    const ThreadId threads = thread_count_;
+    std::uint32_t count = 0;
+    std::uint64_t mask = 0;
+    for (ThreadId id = 0; id < threads; ++id) {
       const ThreadState& t = *threads_[id];
       if (t.status != Status::kParked) continue;
       any_parked = true;
       if (!is_enabled(t)) continue;
-      enabled[enabled_count_++] = id;
-      if (id < 64) enabled_mask_ |= std::uint64_t{1} << id;
+      enabled[count++] = id;
+      if (id < 64) mask |= std::uint64_t{1} << id;
     }
+    enabled_count_ = count;
+    enabled_mask_ = mask;
   } while (enabled_count_ == 0 && advance_clock());
   if (enabled_count_ == 0) {
     if (any_parked) record_deadlock();

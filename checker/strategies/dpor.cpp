@@ -39,8 +39,7 @@ void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
   node.time = runtime_->now();
   node.enabled_begin = static_cast<std::uint32_t>(enabled_.size());
   node.enabled_end = node.enabled_begin + static_cast<std::uint32_t>(enabled.size());
-  enabled_.resize(node.enabled_end);  // (cheaper than a range insert for a few threads)
-  std::copy(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin);
+  for (sim::ThreadId t : enabled) enabled_.push_back(t);  // (cheaper than resize or a range insert for a few threads)
   node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
   nodes_.push_back(node);
 }

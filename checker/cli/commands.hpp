@@ -11,5 +11,7 @@ Command add_check_command(CLI::App& app);     // check.cpp
 Command add_outcomes_command(CLI::App& app);  // outcomes.cpp
 Command add_replay_command(CLI::App& app);    // replay.cpp
 Command add_run_command(CLI::App& app);       // run.cpp
+Command add_bounds_command(CLI::App& app);    // bounds.cpp
+Command add_predict_command(CLI::App& app);   // predict.cpp
 
 }  // namespace checker::cli

@@ -29,7 +29,8 @@ int run(int argc, char** argv) {
       "Run `interleave COMMAND --help` for a command's options.");
   app.require_subcommand(0, 1);
   const Command commands[] = {add_list_command(app), add_check_command(app), add_outcomes_command(app),
-                              add_replay_command(app), add_run_command(app)};
+                              add_replay_command(app), add_run_command(app),
+                              add_bounds_command(app), add_predict_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -45,7 +46,7 @@ int run(int argc, char** argv) {
     };
     if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
       print_error(std::string("unknown command '") + argv[1] +
-                  "' (commands: list, check, outcomes, replay, run; see interleave --help)");
+                  "' (commands: list, check, outcomes, replay, run, bounds, predict; see interleave --help)");
       return kExitUsage;
     }
     std::string hint = " (see interleave --help)";
@@ -58,7 +59,7 @@ int run(int argc, char** argv) {
   for (const Command& command : commands) {
     if (command.app->parsed()) return command.run();
   }
-  print_error("a command is required: list, check, outcomes, replay or run (see interleave --help)");
+  print_error("a command is required: list, check, outcomes, replay, run, bounds or predict (see interleave --help)");
   return kExitUsage;
 }
 

@@ -1,5 +1,7 @@
 #include "checker/report.hpp"
 
+#include "checker/wait_for.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,6 +26,8 @@ std::string object_label(const Trace& trace, sim::OpKind op, sim::ObjectId objec
   }
   return object < trace.object_names.size() ? trace.object_names[object] : "?";
 }
+
+}  // namespace
 
 // What each thread holds at the end of the trace, by the effect of its steps: for each
 // thread, the objects it acquired and has not released, with how many acquisitions
@@ -93,6 +97,8 @@ std::map<sim::ThreadId, sim::ObjectId> running_tasks(const Trace& trace) {
   return running;
 }
 
+namespace {
+
 const sim::BlockedThread* blocked_entry(const sim::Finding& finding, sim::ThreadId id) {
   for (const sim::BlockedThread& b : finding.blocked) {
     if (b.thread == id) return &b;
@@ -130,39 +136,6 @@ std::string cycle_text(const Trace& trace, const std::vector<sim::ThreadId>& cyc
     text += thread_name(trace, id) + " -> " + wait_node(trace, *blocked_entry(*trace.finding, id)) + " -> ";
   }
   return text + thread_name(trace, cycle.front());
-}
-
-std::string deadlock_explanation(const Trace& trace) {
-  const sim::Finding& finding = *trace.finding;
-  const auto held = holdings(trace);
-  const auto tasks = running_tasks(trace);
-  std::string text = "Deadlock: " + finding.message + ".\n";
-  for (const sim::BlockedThread& b : finding.blocked) {
-    std::string holds;
-    if (const auto it = held.find(b.thread); it != held.end()) {
-      for (const auto& [object, count] : it->second) {
-        holds += (holds.empty() ? "" : ", ") + trace.object_names[object];
-        if (count > 1) holds += " (acquired " + std::to_string(count) + " times)";
-      }
-      holds = "holds " + holds + " and ";
-    }
-    std::string who = thread_name(trace, b.thread);
-    if (const auto task = tasks.find(b.thread); task != tasks.end()) {
-      who += " (running " + object_label(trace, sim::OpKind::kTaskStart, task->second) + ")";
-    }
-    text += "  " + who + " " + holds + "waits for " +
-            (b.waits_for.empty() ? wait_node(trace, b) : b.waits_for) + "\n";
-  }
-  const std::vector<sim::ThreadId> cycle = wait_for_cycle(finding);
-  if (!cycle.empty()) {
-    text += "Wait-for cycle: " + cycle_text(trace, cycle) + ".\n";
-    text += cycle.size() == 1
-                ? "The thread waits for itself, so it can never run again.\n"
-                : "Each thread in the cycle waits for the next one, so none of them can ever run again.\n";
-  } else {
-    text += "No thread that could unblock them is still able to run.\n";
-  }
-  return text;
 }
 
 // Stores that overwrote another thread's store their writer never read: the classic
@@ -249,13 +222,13 @@ std::string explain_finding(const Trace& trace) {
   const std::string& who = thread_name(trace, f.thread);
   switch (f.kind) {
     case sim::FindingKind::kDeadlock:
-      return deadlock_explanation(trace);
+      return explain_wait_for(trace);
     case sim::FindingKind::kAssertion:
       return "Assertion failed in " + who + ": " + f.message + ".\n" + lost_update_notes(trace);
     case sim::FindingKind::kUncaughtException:
       return who + " raised an exception that nothing caught: " + f.message + ".\n";
     case sim::FindingKind::kStepBound:
-      return "Non-termination in " + who + ": " + f.message + "\n";
+      return "Non-termination in " + who + ": " + f.message + "\n" + explain_partial_deadlock(trace);
     case sim::FindingKind::kMisuse:
       return "Misuse in " + who + ": " + f.message + ".\n";
     case sim::FindingKind::kDaemonCutOff:

@@ -5,7 +5,11 @@
 
 #include "checker/explore.hpp"
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace checker {
 
@@ -15,6 +19,13 @@ std::string finding_headline(const Trace& trace);
 // The multi-line explanation of `trace.finding` (which must be set): what happened,
 // every blocked thread and what it waits for, the cycle if there is one, and a hint.
 std::string explain_finding(const Trace& trace);
+
+// What each thread holds at the end of the trace: the objects it acquired (locks,
+// RLock levels, semaphore permits) and has not released, with the outstanding count.
+std::map<sim::ThreadId, std::vector<std::pair<sim::ObjectId, std::int64_t>>> holdings(const Trace& trace);
+
+// The future whose task each executor worker runs at the end of the trace.
+std::map<sim::ThreadId, sim::ObjectId> running_tasks(const Trace& trace);
 
 // The interleaving as one column per thread, one row per step, with the values read
 // and written and the reason for each switch.

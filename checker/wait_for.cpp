@@ -1,5 +1,7 @@
 #include "checker/wait_for.hpp"
 
+#include "checker/report.hpp"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -21,13 +23,10 @@ const std::string& object_name(const Trace& trace, sim::ObjectId id) {
   return id < trace.object_names.size() ? trace.object_names[id] : unknown;
 }
 
-// What each thread had done by the end of the trace that a wait-for explanation needs:
-// whether it finished, the locks (and semaphore permits) it holds, the future whose
-// task it runs (executor workers), and which threads did what to which object.
+// What the threads had done by the end of the trace, beyond what they hold: whether
+// each finished, and which threads did what to which object (who put on a queue).
 struct ThreadFacts {
   std::vector<bool> finished;
-  std::map<std::pair<sim::ObjectId, sim::ThreadId>, int> holds;  // acquisitions not yet released
-  std::map<sim::ThreadId, sim::ObjectId> running_future;
   std::map<std::pair<sim::ObjectId, sim::OpKind>, std::vector<sim::ThreadId>> did;  // in first-seen order
 };
 
@@ -35,40 +34,7 @@ ThreadFacts collect_facts(const Trace& trace) {
   ThreadFacts facts;
   facts.finished.assign(trace.thread_names.size(), false);
   for (const sim::Event& e : trace.events) {
-    switch (e.kind) {
-      case sim::OpKind::kFinish:
-        if (e.thread < facts.finished.size()) facts.finished[e.thread] = true;
-        break;
-      case sim::OpKind::kAcquire:
-        ++facts.holds[{e.object, e.thread}];
-        break;
-      case sim::OpKind::kTryAcquire:
-        if (e.value == 1) ++facts.holds[{e.object, e.thread}];
-        break;
-      case sim::OpKind::kRelease: {
-        // An RLock's _release_save (Condition.wait) releases every level in one step
-        // and records the count left, 0; a plain release gives up one level. A
-        // semaphore may be released by a thread that never acquired it.
-        auto own = facts.holds.find({e.object, e.thread});
-        if (own == facts.holds.end()) {
-          own = std::find_if(facts.holds.begin(), facts.holds.end(),
-                             [&](const auto& h) { return h.first.first == e.object; });
-        }
-        if (own == facts.holds.end()) break;
-        if ((e.has_value && e.value == 0 && own->first.second == e.thread) || --own->second == 0) {
-          facts.holds.erase(own);
-        }
-        break;
-      }
-      case sim::OpKind::kTaskStart:
-        facts.running_future[e.thread] = e.object;
-        break;
-      case sim::OpKind::kTaskFinish:
-        facts.running_future.erase(e.thread);
-        break;
-      default:
-        break;
-    }
+    if (e.kind == sim::OpKind::kFinish && e.thread < facts.finished.size()) facts.finished[e.thread] = true;
     if (e.object != sim::kNoObject) {
       std::vector<sim::ThreadId>& who = facts.did[{e.object, e.kind}];
       if (std::find(who.begin(), who.end(), e.thread) == who.end()) who.push_back(e.thread);
@@ -122,7 +88,8 @@ std::string wait_label(sim::OpKind op) {
 
 class Builder {
  public:
-  explicit Builder(const Trace& trace) : trace_(trace), facts_(collect_facts(trace)) {}
+  explicit Builder(const Trace& trace)
+      : trace_(trace), facts_(collect_facts(trace)), held_(holdings(trace)), tasks_(running_tasks(trace)) {}
 
   Graph build() {
     for (const sim::BlockedThread& b : trace_.finding->blocked) add_wait(b);
@@ -139,17 +106,17 @@ class Builder {
     node.is_thread = true;
     node.thread = id;
     node.finished = id < facts_.finished.size() && facts_.finished[id];
-    if (const auto it = facts_.running_future.find(id); it != facts_.running_future.end()) {
-      const std::optional<std::string> task = task_of_future(trace_, it->second);
-      const std::string& future = object_name(trace_, it->second);  // "a", or the default "future-0"
-      node.doing.push_back(task ? "runs " + *task
-                                : std::string("runs the task of ") + (future.starts_with("future") ? "" : "future ") + future);
+    // A worker is named after the task it runs; models name a future after its call,
+    // and a waiter's description names the task itself when someone waits for it.
+    if (const auto it = tasks_.find(id); it != tasks_.end()) {
+      node.task = task_of_future(trace_, it->second).value_or(object_name(trace_, it->second));
     }
-    std::string held;
-    for (const auto& [key, count] : facts_.holds) {
-      if (key.second == id) held += (held.empty() ? "" : ", ") + object_name(trace_, key.first);
+    if (const auto it = held_.find(id); it != held_.end()) {
+      for (const auto& [object, count] : it->second) {
+        node.holds += (node.holds.empty() ? "" : ", ") + object_name(trace_, object);
+        if (count > 1) node.holds += " (acquired " + std::to_string(count) + " times)";
+      }
     }
-    if (!held.empty()) node.doing.push_back("holds " + held);
     graph_.nodes.push_back(std::move(node));
     return threads_[id] = graph_.nodes.size() - 1;
   }
@@ -186,8 +153,8 @@ class Builder {
       case sim::OpKind::kTryAcquire: return "held by";
       case sim::OpKind::kJoin: return "finishes with";
       case sim::OpKind::kFutureResult: {
-        const auto it = facts_.running_future.find(b.blocker);
-        return it != facts_.running_future.end() && it->second == b.object ? "runs on" : "can only start on";
+        const auto it = tasks_.find(b.blocker);
+        return it != tasks_.end() && it->second == b.object ? "runs on" : "can only start on";
       }
       default: return "needs";
     }
@@ -262,6 +229,8 @@ class Builder {
 
   const Trace& trace_;
   ThreadFacts facts_;
+  std::map<sim::ThreadId, std::vector<std::pair<sim::ObjectId, std::int64_t>>> held_;
+  std::map<sim::ThreadId, sim::ObjectId> tasks_;
   Graph graph_;
   std::map<sim::ThreadId, std::size_t> threads_;
   std::map<std::pair<bool, sim::ObjectId>, std::size_t> resources_;
@@ -275,14 +244,14 @@ std::string arrows(const Graph& graph, const std::vector<std::size_t>& path, boo
   return text;
 }
 
-// "worker-0 runs wait_on_b and waits for future b (wait_on_a), which runs on worker-1."
+// "worker-0 (running wait_on_b) waits for future b (wait_on_a), which runs on worker-1",
+// "philosopher-0 holds fork-0 and waits for fork-1, held by philosopher-1".
 std::string thread_sentence(const Graph::Node& node, const sim::BlockedThread& b, const Graph& graph,
                             std::size_t resource) {
-  std::string text = node.name + " ";
-  for (std::size_t i = 0; i < node.doing.size(); ++i) {
-    text += node.doing[i] + (i + 1 < node.doing.size() ? ", " : " and ");
-  }
-  return text + "waits for " + (b.waits_for.empty() ? graph.nodes[resource].name : b.waits_for) + ".\n";
+  std::string text = node.name;
+  if (!node.task.empty()) text += " (running " + node.task + ")";
+  if (!node.holds.empty()) text += " holds " + node.holds + " and";
+  return text + " waits for " + (b.waits_for.empty() ? graph.nodes[resource].name : b.waits_for) + "\n";
 }
 
 const sim::BlockedThread& blocked_entry(const Trace& trace, sim::ThreadId id) {
@@ -374,7 +343,8 @@ std::string wait_for_dot(const Trace& trace) {
   for (std::size_t n = 0; n < graph.nodes.size(); ++n) {
     const Graph::Node& node = graph.nodes[n];
     std::string label = node.name;
-    for (const std::string& line : node.doing) label += "\n" + line;
+    if (!node.task.empty()) label += "\nrunning " + node.task;
+    if (!node.holds.empty()) label += "\nholds " + node.holds;
     if (node.is_thread && !node.blocked) label += node.finished ? "\n(finished)" : "\n(still runs)";
     std::string attributes = node.is_thread ? "shape=box" : "shape=ellipse";
     if (std::find(graph.cycle.begin(), graph.cycle.end(), n) != graph.cycle.end()) {

@@ -26,7 +26,8 @@ struct WaitForGraph {
     sim::ThreadId thread = sim::kNoThread;  // thread nodes only
     bool blocked = false;             // thread nodes: blocked when the execution stopped
     bool finished = false;            // thread nodes: had finished by then
-    std::vector<std::string> doing;   // thread nodes: "runs wait_on_b", "holds fork-0"
+    std::string task;                 // thread nodes: the task a worker runs ("wait_on_b"), if any
+    std::string holds;                // thread nodes: "fork-0", "r (acquired 2 times), l"
   };
   enum class EdgeKind : std::uint8_t {
     kWaitsFor,      // thread -> the resource its pending operation waits for

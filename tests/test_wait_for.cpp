@@ -70,11 +70,11 @@ TEST_CASE("philosophers: the explanation, exactly") {
         "Deadlock: no thread can run, and 4 threads have not finished.\n"
         "Wait-for cycle: philosopher-0 -> fork-1 -> philosopher-1 -> fork-2 -> philosopher-2 -> fork-0 -> "
         "philosopher-0.\n"
-        "  philosopher-0 holds fork-0 and waits for fork-1, held by philosopher-1.\n"
-        "  philosopher-1 holds fork-1 and waits for fork-2, held by philosopher-2.\n"
-        "  philosopher-2 holds fork-2 and waits for fork-0, held by philosopher-0.\n"
+        "  philosopher-0 holds fork-0 and waits for fork-1, held by philosopher-1\n"
+        "  philosopher-1 holds fork-1 and waits for fork-2, held by philosopher-2\n"
+        "  philosopher-2 holds fork-2 and waits for fork-0, held by philosopher-0\n"
         "Blocked behind the cycle:\n"
-        "  main waits for philosopher-0 to finish.\n"
+        "  main waits for philosopher-0 to finish\n"
         "Each thread in the cycle waits for the next one, so none of them can ever run again.\n");
 }
 
@@ -83,10 +83,10 @@ TEST_CASE("executor deadlock: through futures, naming the task each worker runs"
   CHECK(checker::explain_wait_for(trace) ==
         "Deadlock: no thread can run, and 3 threads have not finished.\n"
         "Wait-for cycle: worker-0 -> future b -> worker-1 -> future a -> worker-0.\n"
-        "  worker-0 runs wait_on_b and waits for future b (wait_on_a), which runs on worker-1.\n"
-        "  worker-1 runs wait_on_a and waits for future a (wait_on_b), which runs on worker-0.\n"
+        "  worker-0 (running wait_on_b) waits for future b (wait_on_a), which runs on worker-1\n"
+        "  worker-1 (running wait_on_a) waits for future a (wait_on_b), which runs on worker-0\n"
         "Blocked behind the cycle:\n"
-        "  main waits for worker-0 to finish.\n"
+        "  main waits for worker-0 to finish\n"
         "Each thread in the cycle waits for the next one, so none of them can ever run again.\n");
   const checker::WaitForGraph graph = checker::build_wait_for(trace);
   REQUIRE(graph.cycle.size() == 4);
@@ -106,10 +106,10 @@ TEST_CASE("nested submit on one worker: the task never starts, and the worker wa
   CHECK(checker::explain_wait_for(trace) ==
         "Deadlock: no thread can run, and 2 threads have not finished.\n"
         "Wait-for cycle: worker-0 -> future f -> worker-0.\n"
-        "  worker-0 runs the task of future t and waits for future f (pow), which has not started: it waits in the "
-        "queue, and the only worker (worker-0) is the thread waiting for it.\n"
+        "  worker-0 (running t) waits for future f (pow), which has not started: it waits in the "
+        "queue, and the only worker (worker-0) is the thread waiting for it\n"
         "Blocked behind the cycle:\n"
-        "  main waits for worker-0 to finish.\n"
+        "  main waits for worker-0 to finish\n"
         "The thread waits for itself, so it can never run again.\n");
   const checker::WaitForGraph graph = checker::build_wait_for(trace);
   REQUIRE(graph.cycle.size() == 2);
@@ -134,9 +134,9 @@ TEST_CASE("producer-consumer: a hang on an empty queue is a chain, not a cycle")
   CHECK(checker::explain_wait_for(run.trace) ==
         "Deadlock: no thread can run, and 2 threads have not finished.\n"
         "Blocked chain: main -> join worker-1 -> worker-1 -> pipeline.\n"
-        "  main waits for worker-1 to finish.\n"
-        "  worker-1 runs the task of future consumer and waits for pipeline.get(): pipeline is empty; no other thread "
-        "ever put items on it.\n"
+        "  main waits for worker-1 to finish\n"
+        "  worker-1 (running consumer) waits for pipeline.get(): pipeline is empty; no other thread "
+        "ever put items on it\n"
         "No thread that could unblock them is still able to run.\n");
 }
 
@@ -163,9 +163,9 @@ TEST_CASE("a queue nobody holds: the only live thread that could put on it conti
   CHECK(checker::explain_wait_for(trace) ==
         "Deadlock: no thread can run, and 3 threads have not finished.\n"
         "Wait-for cycle: main -> join consumer -> consumer -> q -> producer -> l -> main.\n"
-        "  main holds l and waits for consumer to finish.\n"
-        "  consumer waits for q.get(): q is empty; producer, which put items on it, has not finished.\n"
-        "  producer waits for l, held by main.\n"
+        "  main holds l and waits for consumer to finish\n"
+        "  consumer waits for q.get(): q is empty; producer, which put items on it, has not finished\n"
+        "  producer waits for l, held by main\n"
         "Each thread in the cycle waits for the next one, so none of them can ever run again.\n");
   CHECK(checker::wait_for_dot(trace).find("[label=\"could put\", style=dashed, color=red, penwidth=2];") !=
         std::string::npos);
@@ -176,7 +176,7 @@ TEST_CASE("double acquire: a self-deadlock through one lock") {
   CHECK(checker::explain_wait_for(trace) ==
         "Deadlock: no thread can run, and 1 thread has not finished.\n"
         "Wait-for cycle: main -> l -> main.\n"
-        "  main holds l and waits for l, which it already holds itself (Lock is not reentrant).\n"
+        "  main holds l and waits for l, which it already holds itself (Lock is not reentrant)\n"
         "The thread waits for itself, so it can never run again.\n");
 }
 
@@ -205,8 +205,8 @@ TEST_CASE("a partial deadlock: two threads in a lock cycle while a third spins t
   CHECK(checker::explain_partial_deadlock(run.trace) ==
         "Meanwhile, a partial deadlock among threads that are blocked for good:\n"
         "Wait-for cycle: t1 -> b -> t2 -> a -> t1.\n"
-        "  t1 holds a and waits for b, held by t2.\n"
-        "  t2 holds b and waits for a, held by t1.\n");
+        "  t1 holds a and waits for b, held by t2\n"
+        "  t2 holds b and waits for a, held by t1\n");
 }
 
 TEST_CASE("--dot: the Graphviz text of the philosophers' cycle, and dot -Tsvg renders it") {

@@ -184,7 +184,10 @@ std::string event_text(const Trace& trace, const sim::Event& e) {
   }
 }
 
-std::string switch_note(const Trace& trace, const sim::Event& e, sim::ThreadId previous) {
+// `finished`: the thread of the latest finish step. A finished thread's joiner runs
+// eagerly (its join is the step just before), and then the finished thread's slot makes
+// the choice, so a kFinished reason names it, not the joiner.
+std::string switch_note(const Trace& trace, const sim::Event& e, sim::ThreadId previous, sim::ThreadId finished) {
   if (previous == sim::kNoThread || e.thread == previous) return "";
   const std::string& who = thread_name(trace, previous);
   if (e.decision == 0 || e.decision > trace.choices.size() || trace.choices[e.decision - 1] != e.thread) {
@@ -193,7 +196,8 @@ std::string switch_note(const Trace& trace, const sim::Event& e, sim::ThreadId p
   switch (trace.reasons[e.decision - 1]) {
     case sim::SwitchReason::kPreempted: return "preempts " + who;
     case sim::SwitchReason::kBlocked: return who + " is blocked";
-    case sim::SwitchReason::kFinished: return who + " finished";
+    case sim::SwitchReason::kFinished:
+      return thread_name(trace, finished == sim::kNoThread ? previous : finished) + " finished";
     case sim::SwitchReason::kContinued: return "";
   }
   return "";
@@ -272,16 +276,18 @@ std::string render_columns(const Trace& trace) {
   for (const std::string& name : trace.thread_names) text += fmt::format("{:<{}}", name, width);
   text += "why\n";
   sim::ThreadId previous = sim::kNoThread;
+  sim::ThreadId finished = sim::kNoThread;  // the thread of the latest finish step
   std::size_t row = 0;
   for (const sim::Event& e : trace.events) {
     text += fmt::format("{:>5}  ", ++row);
     for (sim::ThreadId column = 0; column < trace.thread_names.size(); ++column) {
       text += fmt::format("{:<{}}", column == e.thread ? event_text(trace, e) : "", width);
     }
-    text += switch_note(trace, e, previous);
+    text += switch_note(trace, e, previous, finished);
     while (!text.empty() && text.back() == ' ') text.pop_back();
     text += "\n";
     previous = e.thread;
+    if (e.kind == sim::OpKind::kFinish) finished = e.thread;
   }
   return text;
 }

@@ -8,6 +8,8 @@
 
 #include "checker/views/chrome_trace.hpp"
 #include "checker/views/log_view.hpp"
+#include "checker/views/view.hpp"
+#include "checker/schedule.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -110,6 +112,27 @@ std::vector<std::string> format_violations(const Json& doc) {
 }  // namespace
 
 TEST_SUITE("views") {
+
+TEST_CASE("columns: each switch says why, naming the thread that finished (not its eager joiner)") {
+  const checker::ParsedSchedule parsed = checker::parse_schedule("counter:threads=2,iters=1,locked=false:1x2.2x2.0");
+  const checker::ReplayResult run =
+      checker::replay(models::instantiate(parsed.model, parsed.params), parsed.run.choices);
+  REQUIRE_FALSE(run.divergence.has_value());
+  CHECK(checker::views::render_view("columns", run.trace, "counter") ==
+        " step  main               Thread-1           Thread-2           why\n"
+        "    1  start Thread-1\n"
+        "    2  start Thread-2\n"
+        "    3                     load counter -> 0                     main is blocked\n"
+        "    4                     store counter = 1\n"
+        "    5                     finish Thread-1\n"
+        "    6  join Thread-1\n"
+        "    7                                        load counter -> 1  Thread-1 finished\n"
+        "    8                                        store counter = 2\n"
+        "    9                                        finish Thread-2\n"
+        "   10  join Thread-2\n"
+        "   11  load counter -> 2\n"
+        "   12  finish main\n");
+}
 
 TEST_CASE("log: every step with its virtual time, printed lines after the write that ended them") {
   CHECK(checker::views::render_log(first_bug(test::model("double-acquire"))) ==

@@ -29,6 +29,7 @@ std::string stats_line(const char* kind, const symbolic::QueryStats& s, const ch
   std::string line = fmt::format("{}: {} {}", kind, s.candidates, unit);
   if (s.filtered > 0) line += fmt::format(", {} dropped by happens-before/common-lock filters", s.filtered);
   line += fmt::format(", {} solver queries ({} SAT), {:.3f} s", s.queries, s.sat, s.seconds);
+  if (s.unknown > 0) line += fmt::format(", {} given up after the solver's time limit", s.unknown);
   if (s.unconfirmed > 0) line += fmt::format(", {} SAT answers NOT reproduced by replay", s.unconfirmed);
   return line;
 }

@@ -159,9 +159,10 @@ class Predictor {
     const auto ordered = r.solve();
     stats.seconds += watch.seconds();
     ++stats.queries;
+    stats.unknown += r.unknown();
     if (!ordered) return false;
     ++stats.sat;
-    const std::size_t first_pos = static_cast<std::size_t>(std::min(r.value(r.order(a)), r.value(r.order(b))));
+    const std::size_t first_pos = r.count_before(*ordered, cut);
     const std::vector<sim::ThreadId> choices = prefix(w, *ordered, first_pos + 2);
     GuidedRun run = replay_prefix(choices);
     const std::size_t at = choices.size() - 2;
@@ -215,9 +216,10 @@ class Predictor {
     const auto ordered = r.solve();
     stats.seconds += watch.seconds();
     ++stats.queries;
+    stats.unknown += r.unknown();
     if (!ordered) return false;
     ++stats.sat;
-    const auto position = static_cast<std::size_t>(r.value(r.order(target)));
+    const std::size_t position = r.count_before(*ordered, r.order(target));
     GuidedRun run = replay_prefix(prefix(w, *ordered, position + 1));
     const bool failed = run.trace.finding && (run.trace.finding->kind == sim::FindingKind::kAssertion ||
                                               run.trace.finding->kind == sim::FindingKind::kUncaughtException);
@@ -343,9 +345,10 @@ class Predictor {
     const auto ordered = r.solve();
     stats.seconds += watch.seconds();
     ++stats.queries;
+    stats.unknown += r.unknown();
     if (!ordered) return false;
     ++stats.sat;
-    GuidedRun run = replay_prefix(prefix(w, *ordered, static_cast<std::size_t>(r.value(cut))));
+    GuidedRun run = replay_prefix(prefix(w, *ordered, r.count_before(*ordered, cut)));
     if (run.diverged || !run.trace.finding || run.trace.finding->kind != sim::FindingKind::kDeadlock) {
       ++stats.unconfirmed;
       return false;

@@ -35,6 +35,7 @@ struct QueryStats {
   std::size_t filtered = 0;     // dropped by the cheap happens-before / common-lock filters
   std::size_t queries = 0;      // solver calls
   std::size_t sat = 0;
+  std::size_t unknown = 0;      // the solver gave up (timeout): neither SAT nor UNSAT
   std::size_t unconfirmed = 0;  // SAT answers whose replay did not show the bug
   double seconds = 0;           // solver wall time
 };

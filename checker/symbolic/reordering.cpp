@@ -10,19 +10,24 @@ namespace {
 // The optimizer's budget for fewer context switches; a plain SAT model is used when
 // it runs out (the witness is still valid, only possibly longer to read).
 constexpr unsigned kOptimizeMilliseconds = 3000;
+// A query the solver cannot settle in this time counts as unknown, not as UNSAT.
+constexpr unsigned kSolveMilliseconds = 20000;
 
 }  // namespace
 
 Reordering::Reordering(const CausalTrace& causal, Window window)
-    : causal_(causal), window_(window), hard_(context_) {
+    : causal_(causal), window_(window), hard_(context_), before_all_(context_.int_const("before_all")),
+      after_all_(context_.int_const("after_all")) {
   const std::size_t n = window_.last - window_.first;
   z3::expr_vector all(context_);
   for (std::size_t i = 0; i < n; ++i) {
     order_.push_back(context_.int_const(("o" + std::to_string(window_.first + i)).c_str()));
     all.push_back(order_.back());
-    hard_.push_back(order_.back() >= 0 && order_.back() < number(static_cast<std::int64_t>(n)));
   }
+  // Distinct but not dense: a dense range makes every UNSAT answer a pigeonhole proof
+  // (minutes at 64 steps). Adjacency is still "differ by one": no integer between.
   if (n > 1) hard_.push_back(z3::distinct(all));
+  for (const z3::expr& o : order_) hard_.push_back(before_all_ < o && o < after_all_);
   keep_program_order();
 }
 
@@ -33,12 +38,11 @@ void Reordering::keep_program_order() {
 }
 
 z3::expr Reordering::acquire_at(std::size_t step) {
-  return step == kNone || step < window_.first ? number(-1) : order(step);
+  return step == kNone || step < window_.first ? before_all_ : order(step);
 }
 
 z3::expr Reordering::release_at(std::size_t step) {
-  const auto n = static_cast<std::int64_t>(window_.last - window_.first);
-  return step == kNone || step >= window_.last ? number(n) : order(step);
+  return step == kNone || step >= window_.last ? after_all_ : order(step);
 }
 
 // Two regions of the same lock in different threads that both begin before the cut
@@ -126,8 +130,13 @@ void Reordering::keep_values(const z3::expr& cut, const SharedVariable& var, con
 
 std::optional<std::vector<std::size_t>> Reordering::solve() {
   z3::solver solver(context_);
+  z3::params limit(context_);
+  limit.set("timeout", kSolveMilliseconds);
+  solver.set(limit);
   solver.add(hard_);
-  if (solver.check() != z3::sat) return std::nullopt;
+  const z3::check_result answer = solver.check();
+  unknown_ = answer == z3::unknown;
+  if (answer != z3::sat) return std::nullopt;
   model_ = solver.get_model();
 
   // Fewest context switches: reward every pair of consecutive steps of a thread that
@@ -161,6 +170,13 @@ std::optional<std::int64_t> Reordering::loaded_value(std::size_t step) const {
     if (s == step) return value(e);
   }
   return std::nullopt;
+}
+
+std::size_t Reordering::count_before(const std::vector<std::size_t>& ordered, const z3::expr& cut) const {
+  const std::int64_t limit = value(cut);
+  std::size_t count = 0;
+  while (count < ordered.size() && value(order(ordered[count])) < limit) ++count;
+  return count;
 }
 
 }  // namespace checker::symbolic

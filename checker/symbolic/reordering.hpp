@@ -1,7 +1,6 @@
 // The maximal causal model of one window of a recorded execution as Z3 constraints
-// (Huang, Meredith & Rosu, PLDI 2014): an integer order variable per step of the
-// window, distinct and dense in [0, n), so that a model is a reordering of the
-// window's steps. The steps before the window stay where the run put them (a fixed
+// (Huang, Meredith & Rosu, PLDI 2014): a distinct integer order variable per step of
+// the window, so that a model is a reordering of the window's steps. The steps before the window stay where the run put them (a fixed
 // prefix); the steps after it are left out. A `cut` expression says which steps the
 // reordering actually executes (those ordered before it): only they must respect lock
 // mutual exclusion, the order of other objects and, for loads, read a value the
@@ -53,6 +52,10 @@ class Reordering {
   std::int64_t value(const z3::expr& e) const;
   // The value the last model gives load `step` (requires a symbolic load).
   std::optional<std::int64_t> loaded_value(std::size_t step) const;
+  // The last solve() gave up (timeout) instead of answering UNSAT.
+  bool unknown() const { return unknown_; }
+  // How many of `ordered` (solve()'s result) come before position `cut` in the model.
+  std::size_t count_before(const std::vector<std::size_t>& ordered, const z3::expr& cut) const;
 
  private:
   void keep_program_order();
@@ -68,6 +71,9 @@ class Reordering {
   std::vector<z3::expr> order_;
   std::vector<std::pair<std::size_t, z3::expr>> symbolic_loads_;
   std::optional<z3::model> model_;
+  z3::expr before_all_;  // below every position: steps before the window
+  z3::expr after_all_;   // above every position: releases after the window
+  bool unknown_ = false;
 };
 
 }  // namespace checker::symbolic

@@ -282,6 +282,13 @@ std::string Runtime::describe_pending(const ThreadState& t) const {
   if (t.waiting_on != nullptr && !t.waiting_on->ready(t.id)) {
     return "blocked waiting for " + t.waiting_on->describe_wait(t.id);
   }
+  if (t.pending_kind == OpKind::kSleep && t.deadline != kNever && t.deadline > now_) {
+    // Parked in sleep() until its deadline: it is in the middle of the sleep, and the
+    // virtual time it still had to sleep says how far from finishing it was.
+    char left[32];
+    std::snprintf(left, sizeof left, "%.2f", static_cast<double>(t.deadline - now_) / 1e9);
+    return std::string("sleeping (") + left + " s of virtual time left)";
+  }
   std::string text = "about to " + std::string(op_name(t.pending_kind));
   if (t.pending_object != kNoObject) text += " " + object_name(t.pending_object);
   return text;

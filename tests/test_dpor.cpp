@@ -258,7 +258,7 @@ const std::vector<Config>& threading_configs() {
       {"kettle", {{"concurrent", "true"}}},
       {"kettle", {{"taskgroup", "true"}}},
       {"downloads", {{"sites", "2"}}},
-      {"downloads", {{"asyncio", "true"}, {"sites", "2"}}},
+      {"downloads", {{"mode", "asyncio"}, {"sites", "2"}}},
   };
   return configs;
 }
@@ -326,7 +326,7 @@ TEST_CASE("DPOR agrees with DFS on the registered pool, future and queue models,
       {"queue-workers", {{"workers", "1"}, {"items", "1"}}},
       {"queue-workers", {{"workers", "2"}, {"items", "1"}}},
       {"sentinel-consumers", {{"consumers", "1"}, {"producers", "1"}, {"items", "1"}}, false, true},
-      {"downloads", {{"threading", "true"}, {"sites", "2"}, {"workers", "2"}}},
+      {"downloads", {{"mode", "threads"}, {"sites", "2"}, {"workers", "2"}}},
   };
   std::set<std::string> covered = compare_registered(configs);
   for (const Config& config : threading_configs()) covered.insert(config.model);

@@ -149,7 +149,7 @@ TEST_CASE("daemon-cutoff: main exits and Python kills the sleeping daemon mid-wo
   }
   CHECK(occurrences == result.executions);
   const std::string prefix = "the main thread finished and Python killed daemon threads that still had work to do: ";
-  CHECK(messages == std::set<std::string>{prefix + "Thread-1 was about to sleep", prefix + "Thread-1 was about to write stdout"});
+  CHECK(messages == std::set<std::string>{prefix + "Thread-1 was sleeping (2.00 s of virtual time left)", prefix + "Thread-1 was about to write stdout"});
 }
 
 TEST_CASE("daemon-cutoff --join: the daemon finishes at 2 s and its lines appear") {

@@ -2,6 +2,7 @@
 // replays to its outcome, and no execution producing an outcome is shorter (or as
 // short with fewer preemptions) than its witness.
 #include "checker/report.hpp"
+#include "checker/schedule.hpp"
 #include "checker/strategies/dfs.hpp"
 #include "checker/witness.hpp"
 #include "support.hpp"
@@ -116,6 +117,12 @@ TEST_CASE("interleave outcomes --witness prints each outcome's witness as column
     const std::string expected = "  " + columns.substr(0, end_of_first) + "  " +
                                  columns.substr(end_of_first, columns.find('\n', end_of_first) + 1 - end_of_first);
     CHECK(out.compare(at + header.size(), expected.size(), expected) == 0);
+    // Then the schedule that replays it, and replaying that schedule gives the outcome.
+    const std::string schedule =
+        checker::encode_schedule(test::counter(2, 2), {w.trace.choices, w.trace.draws, false});
+    CHECK(out.find("  schedule: " + schedule + "\n", at) != std::string::npos);
+    const std::string replayed = cli_output("replay --schedule " + schedule);
+    CHECK(replayed.find("outcome: " + checker::outcome_text(w.outcome) + "\n") != std::string::npos);
   }
 }
 

@@ -3,7 +3,8 @@
 // (DPOR by default, so the set is exact when the search completes), prints each
 // outcome with how many executions produced it and a one-line summary of findings.
 // --witness then prints each outcome's shortest execution (checker/witness.hpp) as
-// columns (text output only). Exit 0, or 3 when the execution limit cut the search short.
+// columns with the schedule that replays it (text output only). Exit 0, or 3 when the
+// execution limit cut the search short.
 //
 // --json prints one object, keys in this order:
 //   {"model", "parameters", "exhaustive", "limit_hit", "executions", "certificate",
@@ -11,6 +12,7 @@
 //    "findings": [{"kind", "executions", "distinct"}]}
 #include "checker/cli/commands.hpp"
 #include "checker/report.hpp"
+#include "checker/schedule.hpp"
 #include "checker/witness.hpp"
 
 #include <iostream>
@@ -62,6 +64,9 @@ void print_witnesses(const sim::ModelInstance& model, const ExploreOptions& opti
     std::cout << "\noutcome " << outcome_text(w.outcome) << ": " << w.steps << " steps, " << w.preemptions
               << (w.preemptions == 1 ? " preemption\n" : " preemptions\n")
               << indent(render_columns(w.trace), "  ") << '\n';
+    const std::string schedule = encode_schedule(model, {w.trace.choices, w.trace.draws, options.ignore_time});
+    std::cout << "  schedule: " << schedule << '\n'
+              << "  replay it: " << replay_command(schedule, options.max_steps) << '\n';
   }
 }
 

@@ -27,7 +27,17 @@ ThreadPoolExecutor::~ThreadPoolExecutor() {
       runtime_->record(OpKind::kShutdown, queue_id_);
     }
     if (stepped) {
-      for (Thread& worker : workers_) runtime_->join_at_scope_exit(worker.id());
+      for (Thread& worker : workers_) {
+        if (runtime_->cancelling()) break;  // the execution ended while we waited
+        // A worker that already finished is joined without a scheduling point, but the
+        // join is recorded: it orders the worker's tasks before what follows the `with`
+        // block (happens-before for the race detector and partial-order reduction).
+        if (runtime_->is_finished(worker.id())) {
+          runtime_->record(OpKind::kJoin, worker.id());
+        } else {
+          runtime_->join_at_scope_exit(worker.id());
+        }
+      }
     }
   }
   // Items left (the execution ended early) outlive the executor in their futures.

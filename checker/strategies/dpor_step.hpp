@@ -17,10 +17,13 @@
 //     follow the order of creation (starts before the first scheduling point, where
 //     models usually start their threads, belong to no step and cost nothing);
 //   - sleep and yield without an object access nothing;
-//   - every other operation (queues, events, conditions, barriers, futures, executors,
-//     asyncio, ...) makes the step *global*: dependent with every other step. Their
-//     readiness or effect can depend on other objects' state (a futures wait reads its
-//     futures, a condition's notify reads its lock), which a per-object rule would miss.
+//   - queue, event, future and executor operations access the object they are recorded
+//     on (see add_operation);
+//   - every other operation (waits of conditions, events, barriers and futures.wait,
+//     notify, abort, asyncio, ...) makes the step *global*: dependent with every other
+//     step. A wait is recorded on one object although its readiness can depend on others
+//     (futures.wait on its futures, Condition.wait on its lock), which a per-object rule
+//     would miss.
 // Over-approximating dependency only costs executions, never soundness.
 #pragma once
 
@@ -121,6 +124,38 @@ inline void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pen
       return;
     case OpKind::kFinish:
       add(kThreadObject | object, Mode::kWrite);
+      return;
+    // Queues, events, futures and the executor's work queue: each such operation reads
+    // or changes only the object it is recorded on, and every effect on another object
+    // is recorded as its own event (a take of work records the work queue and the
+    // item's future; a submit the work queue and the new future), so the union of a
+    // step's events covers what it touched. A look at the state (qsize, is_set, done)
+    // reads; everything else is a read-modify-write.
+    case OpKind::kRead:
+    case OpKind::kFutureDone:
+      if (object == sim::kNoObject) {
+        global = true;
+      } else {
+        add(object, Mode::kRead);
+      }
+      return;
+    case OpKind::kPut:
+    case OpKind::kGet:
+    case OpKind::kTaskDone:
+    case OpKind::kSet:
+    case OpKind::kClear:
+    case OpKind::kSubmit:
+    case OpKind::kWorkGet:
+    case OpKind::kTaskStart:
+    case OpKind::kTaskFinish:
+    case OpKind::kFutureResult:
+    case OpKind::kCancel:
+    case OpKind::kShutdown:
+      if (object == sim::kNoObject) {
+        global = true;
+      } else {
+        add(object, Mode::kWrite);
+      }
       return;
     default:
       global = true;

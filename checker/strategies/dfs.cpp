@@ -1,4 +1,5 @@
 #include "checker/strategies/dfs.hpp"
+#include "checker/strategies/explored_fraction.hpp"
 
 #include "checker/strategies/splitmix.hpp"
 
@@ -43,13 +44,7 @@ bool DfsStrategy::next_execution() {
 }
 
 double DfsStrategy::explored_fraction() const {
-  double fraction = 0;
-  double weight = 1;
-  for (const Frame& frame : frames_) {
-    fraction += weight * frame.taken / frame.option_count;
-    weight /= frame.option_count;
-  }
-  return fraction;
+  return checker::explored_fraction(std::span<const Frame>(frames_));
 }
 
 }  // namespace checker

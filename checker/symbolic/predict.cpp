@@ -148,6 +148,17 @@ class Predictor {
     return false;
   }
 
+  // Asks the solver, adding the call, its time and its answer to `stats`.
+  static std::optional<std::vector<std::size_t>> solve_counted(Reordering& r, QueryStats& stats) {
+    const Stopwatch watch;
+    auto ordered = r.solve();
+    stats.seconds += watch.seconds();
+    ++stats.queries;
+    stats.unknown += r.unknown();
+    if (ordered) ++stats.sat;
+    return ordered;
+  }
+
   bool race_query(std::size_t a, std::size_t b, const SharedVariable& var) {
     QueryStats& stats = result_.race;
     const Window w = window_ending_at(b, limits_.window);
@@ -155,13 +166,8 @@ class Predictor {
     const z3::expr cut = z3::min(r.order(a), r.order(b));
     r.keep_feasible(cut, {});
     r.require(r.order(a) - r.order(b) == 1 || r.order(b) - r.order(a) == 1);
-    const Stopwatch watch;
-    const auto ordered = r.solve();
-    stats.seconds += watch.seconds();
-    ++stats.queries;
-    stats.unknown += r.unknown();
+    const auto ordered = solve_counted(r, stats);
     if (!ordered) return false;
-    ++stats.sat;
     const std::size_t first_pos = r.count_before(*ordered, cut);
     const std::vector<sim::ThreadId> choices = prefix(w, *ordered, first_pos + 2);
     GuidedRun run = replay_prefix(choices);
@@ -212,13 +218,8 @@ class Predictor {
     const Window w = window_ending_at(target, limits_.value_window);
     Reordering r(causal_, w);
     r.keep_feasible(r.order(target) + 1, {.free_read_modify_write = true, .differs = target});
-    const Stopwatch watch;
-    const auto ordered = r.solve();
-    stats.seconds += watch.seconds();
-    ++stats.queries;
-    stats.unknown += r.unknown();
+    const auto ordered = solve_counted(r, stats);
     if (!ordered) return false;
-    ++stats.sat;
     const std::size_t position = r.count_before(*ordered, r.order(target));
     GuidedRun run = replay_prefix(prefix(w, *ordered, position + 1));
     const bool failed = run.trace.finding && (run.trace.finding->kind == sim::FindingKind::kAssertion ||
@@ -341,13 +342,8 @@ class Predictor {
       r.require(r.order(before) < cut);
       r.require(r.order(e.request) >= cut);
     }
-    const Stopwatch watch;
-    const auto ordered = r.solve();
-    stats.seconds += watch.seconds();
-    ++stats.queries;
-    stats.unknown += r.unknown();
+    const auto ordered = solve_counted(r, stats);
     if (!ordered) return false;
-    ++stats.sat;
     GuidedRun run = replay_prefix(prefix(w, *ordered, r.count_before(*ordered, cut)));
     if (run.diverged || !run.trace.finding || run.trace.finding->kind != sim::FindingKind::kDeadlock) {
       ++stats.unconfirmed;

@@ -62,8 +62,12 @@ int run_predict(const PredictArgs& args, const std::vector<std::string>& extras)
                 << fmt::format("    schedule ({} context switches): {}\n", p.context_switches, schedule)
                 << "    replay it: " << replay_command(schedule, options.max_steps) << '\n';
     }
-    if (result.predictions.empty()) {
+    const std::size_t given_up = result.race.unknown + result.lost_update.unknown + result.deadlock.unknown;
+    if (result.predictions.empty() && given_up == 0) {
       std::cout << "  nothing predicted: every query was UNSAT or filtered, or not reproduced\n";
+    } else if (result.predictions.empty()) {
+      std::cout << fmt::format("  nothing predicted, but not proven: {} solver queries gave up at the time limit\n",
+                               given_up);
     }
     std::cout << "  " << stats_line("races", result.race, "conflicting pairs within a window") << '\n'
               << "  " << stats_line("lost updates", result.lost_update, "checked reads") << '\n'

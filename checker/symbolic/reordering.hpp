@@ -30,6 +30,10 @@ struct ValueRule {
   bool free_read_modify_write = false;
   // A load that must read a value other than the one recorded (kNone: none).
   std::size_t differs = kNone;
+  // With free_read_modify_write: encode a variable whose read-modify-writes all hold one
+  // lock as sums of deltas (see keep_values_as_sums). The tests turn it off to check
+  // that both encodings give the same answers.
+  bool sums_when_locked = true;
 };
 
 class Reordering {
@@ -61,6 +65,9 @@ class Reordering {
   void keep_program_order();
   void keep_locks(const z3::expr& cut);
   void keep_values(const z3::expr& cut, const SharedVariable& var, const ValueRule& values);
+  bool atomic_under_one_lock(const SharedVariable& var) const;
+  void keep_values_as_sums(const z3::expr& cut, std::int64_t initial, const std::vector<const Access*>& loads,
+                           const std::vector<const Access*>& stores, const ValueRule& values);
   z3::expr acquire_at(std::size_t step);
   z3::expr release_at(std::size_t step);
 

@@ -8,6 +8,10 @@
 #include "checker/symbolic/causal_trace.hpp"
 #include "checker/symbolic/predict.hpp"
 #include "checker/symbolic/reordering.hpp"
+#include "sim/check.hpp"
+#include "sim/event.hpp"
+#include "sim/shared.hpp"
+#include "sim/thread.hpp"
 
 #include <doctest/doctest.h>
 
@@ -141,6 +145,73 @@ TEST_CASE("predict: the locked-counter encoding answers as the general reads-fro
   }
   CHECK(sat > 0);
   CHECK(unsat > 0);
+}
+
+namespace {
+
+// Thread a stores x and then looks at an Event; thread b looks at the Event and then
+// loads x. Two is_set() reads of an Event commute, so the store and the load are not
+// ordered and race, although the run did both looks in a's-then-b's order. With a set()
+// instead of a's look and a wait() instead of b's, the set orders the store before the
+// load (the wait returned because of it) and nothing is predicted.
+sim::ModelInstance event_handoff(bool set_and_wait) {
+  return test::inline_model(set_and_wait ? "event set/wait" : "event is_set/is_set", [set_and_wait] {
+    sim::Shared<std::int64_t> x{"x", 0};
+    sim::ThreadingEvent e{"e"};
+    sim::Thread a([&] {
+      x.store(1);
+      if (set_and_wait) {
+        e.set();
+      } else {
+        (void)e.is_set();
+      }
+    }, "a");
+    sim::Thread b([&] {
+      if (set_and_wait) {
+        e.wait();
+      } else {
+        (void)e.is_set();
+      }
+      sim::outcome(x.load());
+    }, "b");
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+  });
+}
+
+// The first random run in which a did all its steps before b's first: an order of the
+// Event's operations that would put a's store before b's load if the run's order of
+// those operations were kept.
+checker::Trace run_a_then_b(const sim::ModelInstance& model) {
+  for (std::uint64_t seed = 1; seed <= 500; ++seed) {
+    checker::Trace trace = checker::run_one(model, seed, time_ignored());
+    const sim::ThreadId a = test::thread_named(trace, "a");
+    const sim::ThreadId b = test::thread_named(trace, "b");
+    const auto first_b = std::find(trace.choices.begin(), trace.choices.end(), b);
+    if (std::find(first_b, trace.choices.end(), a) == trace.choices.end()) return trace;
+  }
+  FAIL("no run where a ran before b");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("predict: reads of an Event commute; a set still orders the wait that returned") {
+  const sim::ModelInstance looks = event_handoff(false);
+  const auto racy = checker::symbolic::predict_from(looks, run_a_then_b(looks), time_ignored());
+  require_all_reproduced(racy);
+  const auto* race = find(racy, checker::symbolic::PredictionKind::kRace);
+  REQUIRE(race != nullptr);
+  CHECK(race->what.find("data race on x") != std::string::npos);
+  require_replays(looks, *race);
+
+  const sim::ModelInstance handoff = event_handoff(true);
+  const auto ordered = checker::symbolic::predict_from(handoff, run_a_then_b(handoff), time_ignored());
+  CHECK(ordered.predictions.empty());
+  CHECK(ordered.race.candidates > 0);
+  CHECK(ordered.race.filtered == ordered.race.candidates);  // set -> wait orders the store before the load
 }
 
 TEST_CASE("predict: the philosophers' deadlock from a run that did not deadlock") {

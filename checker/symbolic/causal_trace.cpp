@@ -155,6 +155,10 @@ class Builder {
       // (A start or join names a thread id in `object`: another namespace.)
       const bool lock_op = e.kind == sim::OpKind::kAcquire || e.kind == sim::OpKind::kTryAcquire ||
                            e.kind == sim::OpKind::kRelease;
+      if (e.kind == sim::OpKind::kRead && lockish.contains(e.object)) {
+        broken.insert(e.object);  // locked(): its answer must keep its place among the acquires
+        continue;
+      }
       if (!lock_op || !lockish.contains(e.object)) continue;
       if (e.kind == sim::OpKind::kAcquire && !e.has_value && !holder.contains(e.object)) {
         holder[e.object] = e.thread;
@@ -177,20 +181,105 @@ class Builder {
     return (e.kind == sim::OpKind::kLoad || e.kind == sim::OpKind::kStore) && e.has_value;
   }
 
+  // Which object an event's order is kept on (kNoObject: none).
+  std::uint64_t order_key(std::size_t i) const {
+    const sim::Event& e = trace_.events[i];
+    if (is_thread_op(e.kind) || is_plain_lock_op(e) || is_numeric_access(e) || anchor_[i] == kNone) {
+      return sim::kNoObject;
+    }
+    if (is_executor_op(e.kind)) return kExecutorKey;
+    if (e.kind == sim::OpKind::kRandom) return kRandomKey;
+    return e.object;
+  }
+
+  // Every other object keeps the run's order of its operations, except threading.Event
+  // objects and futures, whose operations are either writes (set, clear; a task's
+  // finish, a successful cancel) or reads of the state they leave (is_set, wait,
+  // result, done, a failed cancel, futures.wait): there, writes keep their order and
+  // each read stays between the writes around it, so it sees the same state (a wait
+  // that returned still comes after its set; a timed-out result() still comes before
+  // the finish). That is the effect-based order of the maximal causal model; reads of
+  // one state may move past each other. Queues keep their full order: whether a put
+  // could run before an earlier get depends on the queue's maxsize, which the trace
+  // does not record.
   void other_object_orders() {
-    std::map<std::uint64_t, std::size_t> last_anchor;
+    std::map<std::uint64_t, std::vector<std::size_t>> by_key;  // events, in trace order
     for (std::size_t i = 0; i < trace_.events.size(); ++i) {
-      const sim::Event& e = trace_.events[i];
-      if (is_thread_op(e.kind) || is_plain_lock_op(e) || is_numeric_access(e)) continue;
-      std::uint64_t key = e.object;
-      if (is_executor_op(e.kind)) key = kExecutorKey;
-      if (e.kind == sim::OpKind::kRandom) key = kRandomKey;
-      if (key == sim::kNoObject || anchor_[i] == kNone) continue;
-      const auto [it, fresh] = last_anchor.try_emplace(key, anchor_[i]);
-      // An eager event's anchor (its thread's next step) can come after the next
-      // operation's step; ordering those would contradict the run itself.
-      if (!fresh && it->second < anchor_[i]) add(it->second, anchor_[i]);
-      if (!fresh) it->second = std::max(it->second, anchor_[i]);
+      const std::uint64_t key = order_key(i);
+      if (key != sim::kNoObject) by_key[key].push_back(i);
+    }
+    for (const auto& [key, events] : by_key) {
+      if (has_read_write_effects(events)) {
+        order_reads_between_writes(events);
+      } else {
+        order_as_recorded(events);
+      }
+    }
+  }
+
+  enum class Effect { kRead, kWrite, kOther };
+
+  Effect effect(const sim::Event& e) const {
+    switch (e.kind) {
+      case sim::OpKind::kSet:
+      case sim::OpKind::kClear:
+      case sim::OpKind::kTaskFinish:
+        return Effect::kWrite;
+      case sim::OpKind::kCancel:
+        return e.has_value && e.value == 0 ? Effect::kRead : Effect::kWrite;
+      case sim::OpKind::kRead:
+      case sim::OpKind::kWait:
+      case sim::OpKind::kFutureResult:
+      case sim::OpKind::kFutureDone:
+        return Effect::kRead;
+      default:
+        return Effect::kOther;
+    }
+  }
+
+  // An Event or a future: written by set/clear or a finish/cancel, and nothing but
+  // the kinds above; or an object only looked at (is_set, qsize, ...: kRead never
+  // changes state). A Condition or Barrier also records waits, but never a write of
+  // this list: their waits change their state and keep the recorded order.
+  bool has_read_write_effects(const std::vector<std::size_t>& events) const {
+    bool written = false;
+    bool only_looks = true;
+    for (std::size_t i : events) {
+      const Effect x = effect(trace_.events[i]);
+      if (x == Effect::kOther) return false;
+      written = written || x == Effect::kWrite;
+      only_looks = only_looks && trace_.events[i].kind == sim::OpKind::kRead;
+    }
+    return written || only_looks;
+  }
+
+  // An eager event's anchor (its thread's next step) can come after the next
+  // operation's step; ordering those would contradict the run itself, so each link
+  // goes from the latest anchor so far.
+  void order_as_recorded(const std::vector<std::size_t>& events) {
+    std::size_t last = kNone;
+    for (std::size_t i : events) {
+      if (last != kNone && last < anchor_[i]) add(last, anchor_[i]);
+      last = last == kNone ? anchor_[i] : std::max(last, anchor_[i]);
+    }
+  }
+
+  void order_reads_between_writes(const std::vector<std::size_t>& events) {
+    std::size_t last_write = kNone;          // latest anchor of the writes so far
+    std::vector<std::size_t> reads_since;   // anchors of the reads since that write
+    for (std::size_t i : events) {
+      const std::size_t at = anchor_[i];
+      if (effect(trace_.events[i]) == Effect::kRead) {
+        if (last_write != kNone && last_write < at) add(last_write, at);
+        reads_since.push_back(at);
+        continue;
+      }
+      if (last_write != kNone && last_write < at) add(last_write, at);
+      for (std::size_t r : reads_since) {
+        if (r < at) add(r, at);
+      }
+      reads_since.clear();
+      last_write = last_write == kNone ? at : std::max(last_write, at);
     }
   }
 

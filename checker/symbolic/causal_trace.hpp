@@ -10,9 +10,14 @@
 //  - lock regions of a plain Lock (acquire ... release by the same thread);
 //  - shared-variable loads and stores with the values they read and wrote; a store
 //    preceded in its thread by a load of the same variable writes `loaded + delta`;
-//  - every other object (queues, futures, events, semaphores, executors, stdout,
+//  - threading.Event objects and futures by effect: their writes (set, clear, a
+//    task's finish, a successful cancel) keep their order and every read (is_set,
+//    wait, result, done, ...) stays between the writes around it, so "set before the
+//    wait that returned" and "finish before the result that returned" hold;
+//  - every other object (queues, semaphores, conditions, barriers, executors, stdout,
 //    random draws) keeps the original order of its operations: a sound simplification
-//    of "put before the get that returned its item" and the like.
+//    of "put before the get that returned its item" (which puts may move ahead of
+//    gets depends on the queue's maxsize, which the trace does not record).
 #pragma once
 
 #include "checker/explore.hpp"

@@ -10,9 +10,7 @@ namespace checker {
 namespace {
 using dpor::WakeupPool;
 
-bool contains(std::span<const sim::ThreadId> sorted, sim::ThreadId thread) {
-  return std::binary_search(sorted.begin(), sorted.end(), thread);
-}
+constexpr sim::ThreadId kMaskBits = 64;
 
 // A sleeper whose next step reads whether some thread has finished (a join with a
 // timeout) may be woken by a finish the running execution cannot see yet.
@@ -34,20 +32,28 @@ bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
   return false;
 }
 
+bool DporStrategy::is_enabled(const Node& node, sim::ThreadId thread) const {
+  if (thread < kMaskBits) return ((node.enabled_mask >> thread) & 1) != 0;
+  return std::binary_search(enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end, thread);
+}
+
 void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
-  Node node;
+  Node& node = nodes_.emplace_back();
   node.time = runtime_->now();
   node.enabled_begin = static_cast<std::uint32_t>(enabled_.size());
   node.enabled_end = node.enabled_begin + static_cast<std::uint32_t>(enabled.size());
-  for (sim::ThreadId t : enabled) enabled_.push_back(t);  // (cheaper than resize or a range insert for a few threads)
+  for (sim::ThreadId t : enabled) {  // (cheaper than resize or a range insert for a few threads)
+    enabled_.push_back(t);
+    if (t < kMaskBits) node.enabled_mask |= std::uint64_t{1} << t;
+  }
   node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
-  nodes_.push_back(node);
 }
 
-// The sleep set of the new point `decision` while the execution runs: the previous
-// point's sleepers that are still enabled and independent of the step just taken, as
-// far as it is known now (its operation and whether it drew from random()).
-void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const sim::ThreadId> enabled) {
+// The sleep set of the new point `decision` (the last node) while the execution runs:
+// the previous point's sleepers that are still enabled and independent of the step
+// just taken, as far as it is known now (its operation and whether it drew from
+// random()).
+void DporStrategy::conservative_sleep(std::uint32_t decision) {
   if (decision == 0) return;
   const Node& prev = nodes_[decision - 1];
   if (prev.sleep_begin == prev.sleep_end) return;
@@ -59,7 +65,7 @@ void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const si
   const std::uint32_t end = prev.sleep_end;
   for (std::uint32_t x = begin; x < end; ++x) {
     const Sleeper s = sleep_[x];  // a copy: push_back may move sleep_
-    if (s.thread == taken.thread || !contains(enabled, s.thread) || dependent(s.step, taken) ||
+    if (s.thread == taken.thread || !is_enabled(nodes_.back(), s.thread) || dependent(s.step, taken) ||
         reads_a_thread(s.step)) {
       continue;
     }
@@ -70,35 +76,46 @@ void DporStrategy::conservative_sleep(std::uint32_t decision, std::span<const si
 
 sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                    std::uint32_t decision) {
-  if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
-  if (decision < replay_) {
-    Node& node = nodes_[decision];
-    if (enabled.size() != node.enabled_end - node.enabled_begin) {
-      diverged_ = true;  // the model is not deterministic apart from scheduling
-      return sim::kNoThread;
-    }
-    if (decision + 1 == replay_) {  // the branch point: a new thread, from the wakeup tree
-      if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin)) {
-        diverged_ = true;
-        return sim::kNoThread;
-      }
-      const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
-      node.kind = op.kind;
-      node.object = op.object;
-    }
-    drew_ = false;
-    return node.chosen;
+  if (decision + 1 >= replay_) {
+    return decision >= replay_ ? choose_new(enabled, current, decision) : choose_branch(enabled, decision);
   }
+  const Node& node = nodes_[decision];  // replayed
+  if (enabled.size() != node.enabled_end - node.enabled_begin) {
+    diverged_ = true;  // the model is not deterministic apart from scheduling
+    return sim::kNoThread;
+  }
+  drew_ = false;
+  return node.chosen;
+}
 
+// The branch point: a new thread, from the wakeup tree.
+sim::ThreadId DporStrategy::choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision) {
+  Node& node = nodes_[decision];
+  if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end)) {
+    diverged_ = true;
+    return sim::kNoThread;
+  }
+  const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
+  node.kind = op.kind;
+  node.object = op.object;
+  drew_ = false;
+  return node.chosen;
+}
+
+// A point past the replayed prefix: the next step of the wakeup sequence being
+// followed, else the current thread or the first enabled one that is not asleep.
+sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
+                                       std::uint32_t decision) {
+  if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
   push_node(enabled);
-  conservative_sleep(decision, enabled);
+  conservative_sleep(decision);
   Node& node = nodes_.back();
   sim::ThreadId chosen = sim::kNoThread;
   if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence
     const std::int32_t c = chain_;
     node.wakeup = pool_[c].next_sibling;  // the other branches stay pending here
     pool_[c].next_sibling = WakeupPool::kNone;
-    if (contains(enabled, pool_[c].step.thread)) {
+    if (is_enabled(node, pool_[c].step.thread)) {
       chosen = pool_[c].step.thread;
       chain_ = pool_[c].first_child;
       pool_.release(c);
@@ -110,7 +127,7 @@ sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::
   }
   if (chosen == sim::kNoThread) {
     node.free = true;
-    if (contains(enabled, current) && !asleep(node, current)) {
+    if (current != sim::kNoThread && is_enabled(node, current) && !asleep(node, current)) {
       chosen = current;
     } else {
       for (sim::ThreadId t : enabled) {
@@ -140,18 +157,13 @@ std::uint64_t DporStrategy::draw(std::uint64_t bound, std::uint32_t index) {
 
 // The threads still unfinished at the end, at the operation each was parked at (the
 // runtime keeps a parked thread's pending operation after the execution is over).
+// Call after analysis_.run(), which knows from the events which threads started and
+// finished.
 void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
   unfinished_.clear();
   // A normal end joined every non-daemon thread and lists the daemons it cut off.
   if (runtime_ == nullptr || (!record.finding && record.cut_off_daemons.empty() && !blocked_)) return;
   const std::size_t threads = record.thread_names.size();
-  std::vector<std::uint8_t>& state = state_scratch_;  // bit 1: started, bit 2: finished
-  state.assign(threads, 0);
-  if (threads > 0) state[0] = 1;
-  for (const sim::Event& e : record.events) {
-    if (e.kind == sim::OpKind::kStart && e.object < threads) state[e.object] |= 1;
-    if (e.kind == sim::OpKind::kFinish && e.thread < threads) state[e.thread] |= 2;
-  }
   // Threads that did not stop at a scheduling point: the one a finding stopped in the
   // middle of its step, and the main thread when daemons were cut off after it ended.
   sim::ThreadId stopped = sim::kNoThread;
@@ -169,7 +181,7 @@ void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
   const bool main_ended = !record.cut_off_daemons.empty() ||
                           (record.finding && record.finding->kind == sim::FindingKind::kDaemonCutOff);
   for (sim::ThreadId t = 0; t < threads; ++t) {
-    if (state[t] != 1 || t == stopped || (t == sim::kMainThread && main_ended)) continue;
+    if (!analysis_.left_unfinished(t) || t == stopped || (t == sim::kMainThread && main_ended)) continue;
     const sim::Runtime::PendingOp op = runtime_->pending(t);
     unfinished_.push_back({t, op.kind, op.object});
   }
@@ -187,7 +199,7 @@ void DporStrategy::exact_sleep(std::uint32_t from) {
     node.sleep_begin = static_cast<std::uint32_t>(sleep_.size());
     for (std::uint32_t x = prev.sleep_begin; x < prev.sleep_end; ++x) {
       const Sleeper s = sleep_[x];
-      if (analysis_.touches(d - 1, s.thread) || !contains(enabled_of(node), s.thread) ||
+      if (analysis_.touches(d - 1, s.thread) || !is_enabled(node, s.thread) ||
           dependent(s.step, taken)) {
         continue;
       }
@@ -220,7 +232,7 @@ void DporStrategy::wake_blocked_point() {
 void DporStrategy::add_race(std::uint32_t i, std::uint32_t j) {
   Node& node = nodes_[i];
   analysis_.reversal(i, j, sequence_);
-  if (!contains(enabled_of(node), analysis_.step(sequence_.front()).thread)) {
+  if (!is_enabled(node, analysis_.step(sequence_.front()).thread)) {
     ++dropped_;  // its first step could not run at i: not a reversible race after all
     return;
   }
@@ -246,7 +258,7 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
   points_enabled_ = enabled_.data();
   for (std::uint32_t k = same; k < n; ++k) {
     const Node& node = nodes_[k];
-    points_[k] = {node.chosen, node.kind, node.object, node.time, enabled_of(node)};
+    points_[k] = {node.chosen, node.kind, node.object, node.time, enabled_of(node), node.enabled_mask};
   }
   const std::vector<sim::ThreadId>* at_end = nullptr;
   if (blocked_) {
@@ -257,11 +269,11 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
     at_end_.clear();
     at_end = &at_end_;
   }
+  analysis_.run(record, points_, at_end, replay_ == 0 ? 0 : replay_ - 1);
   collect_unfinished(record);
   const bool terminal = !blocked_ && (record.finding ? record.finding->kind != sim::FindingKind::kDeadlock
                                                      : !unfinished_.empty());
-  analysis_.run(record, points_, at_end, terminal, replay_ == 0 ? 0 : replay_ - 1);
-  analysis_.add_virtual(unfinished_, !record.cut_off_daemons.empty());
+  analysis_.add_virtual(unfinished_, terminal, !record.cut_off_daemons.empty());
 
   exact_sleep(replay_);
   if (blocked_) wake_blocked_point();
@@ -281,7 +293,7 @@ bool DporStrategy::next_execution() {
   // The deepest point with a pending branch whose first thread can run there.
   for (std::size_t d = nodes_.size(); d-- > 0;) {
     Node& node = nodes_[d];
-    while (node.wakeup != WakeupPool::kNone && !contains(enabled_of(node), pool_[node.wakeup].step.thread)) {
+    while (node.wakeup != WakeupPool::kNone && !is_enabled(node, pool_[node.wakeup].step.thread)) {
       const std::int32_t dead = node.wakeup;  // cannot start here (see dropped_races())
       node.wakeup = pool_[dead].next_sibling;
       pool_[dead].next_sibling = WakeupPool::kNone;

@@ -90,6 +90,7 @@ class DporStrategy final : public Strategy {
     sim::ObjectId object = sim::kNoObject;
     sim::Nanos time = 0;
     std::uint32_t enabled_begin = 0, enabled_end = 0;
+    std::uint64_t enabled_mask = 0;  // the enabled threads numbered below 64, one bit each
     std::uint32_t sleep_begin = 0, sleep_end = 0;
     std::int32_t wakeup = dpor::WakeupPool::kNone;  // pending branches, leftmost first
     bool free = false;  // chosen freely (not replayed nor from a wakeup sequence)
@@ -102,8 +103,11 @@ class DporStrategy final : public Strategy {
     return {sleep_.data() + node.sleep_begin, node.sleep_end - node.sleep_begin};
   }
   bool asleep(const Node& node, sim::ThreadId thread) const;
+  bool is_enabled(const Node& node, sim::ThreadId thread) const;
   void push_node(std::span<const sim::ThreadId> enabled);
-  void conservative_sleep(std::uint32_t decision, std::span<const sim::ThreadId> enabled);
+  sim::ThreadId choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
+  sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
+  void conservative_sleep(std::uint32_t decision);
   void exact_sleep(std::uint32_t from);
   void collect_unfinished(const sim::ExecutionRecord& record);
   void add_race(std::uint32_t i, std::uint32_t j);
@@ -131,7 +135,6 @@ class DporStrategy final : public Strategy {
   std::vector<sim::ThreadId> at_end_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> races_;
   std::vector<std::uint32_t> sequence_;
-  std::vector<std::uint8_t> state_scratch_;
 };
 
 }  // namespace checker

@@ -1,13 +1,18 @@
 #include "checker/strategies/dpor_analysis.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace checker::dpor {
 
 namespace {
-constexpr std::int32_t kNoFinish = -2;  // finish_: not finished (-1: in the initial step)
-
 constexpr auto max_into = max_clock;
+constexpr sim::ThreadId kMaskBits = 64;  // PointInfo::enabled_mask
+
+// True if `clock` covers step i of thread t: i happens before whatever has the clock.
+bool covers(const Clock* clock, sim::ThreadId t, std::int32_t i) {
+  return clock[t] > static_cast<Clock>(i);
+}
 }  // namespace
 
 void Analysis::merge(Clock* into, std::int64_t from) {
@@ -16,111 +21,101 @@ void Analysis::merge(Clock* into, std::int64_t from) {
 }
 
 bool Analysis::enabled_at(std::uint32_t k, sim::ThreadId t) const {
+  if (t < kMaskBits) return ((points_[k].enabled_mask >> t) & 1) != 0;
   const auto& enabled = points_[k].enabled;
   return std::binary_search(enabled.begin(), enabled.end(), t);
 }
 
 bool Analysis::touches(std::uint32_t k, sim::ThreadId t) const {
-  if (steps_[k].thread == t) return true;
-  for (std::uint32_t x = touched_begin_[k]; x < touched_begin_[k + 1]; ++x) {
+  const StepInfo& info = info_[k];
+  if (info.thread == t) return true;
+  for (std::uint32_t x = info.touched_begin; x < info.touched_end; ++x) {
     if (touched_[x] == t) return true;
   }
   return false;
 }
 
 bool Analysis::directly_before(std::uint32_t a, std::uint32_t b) const {
-  // Through b's own thread's history (`pre_`): a chain between two steps of a reversal
-  // never leaves it (see dpor_wakeup.hpp), so this is a direct predecessor there.
-  return pre_[b][steps_[a].thread] > a || dependent(steps_[a], steps_[b]) ||
-         is_enabler(a, b) || time_[a] < time_[b] || (b >= real_ && static_cast<std::int32_t>(a) == terminal_) ||
-         observed(a, b);
+  // Through b's own thread's history (its clock before b): a chain between two steps of
+  // a reversal never leaves it (see dpor_wakeup.hpp), so this is a direct predecessor there.
+  return row(info_[b].pre)[info_[a].thread] > a || dependent(steps_[a], steps_[b]) ||
+         is_enabler(a, b) || info_[a].time < info_[b].time ||
+         (b >= real_ && static_cast<std::int32_t>(a) == terminal_) || observed(a, b);
 }
 
 bool Analysis::is_enabler(std::uint32_t i, std::uint32_t j) const {
-  for (std::uint32_t x = enabler_begin_[j]; x < enabler_begin_[j + 1]; ++x) {
+  for (std::uint32_t x = info_[j].enabler_begin; x < info_[j].enabler_end; ++x) {
     if (enablers_[x] == i) return true;
   }
   return false;
 }
 
-// --- the forward state and its journal ---------------------------------------------
+// --- the forward state ---------------------------------------------------------------
 
 void Analysis::ensure_stride(std::uint32_t threads) {
   if (threads <= stride_) return;
   const std::uint32_t width = clock_width(std::max(threads, 2 * stride_));
   vc_.widen(width);
-  pre_.widen(width);
-  saved_clocks_.widen(width);
-  std::vector<Clock> wide(std::size_t{width} * width, 0);  // a row per thread
-  for (sim::ThreadId t = 0; t < stride_; ++t) std::copy_n(thread_clock(t), stride_, wide.data() + std::size_t{t} * width);
-  thread_clock_ = std::move(wide);
-  last_touch_.resize(width, kNone);
-  finish_.resize(width, kNoFinish);
+  extra_.widen(width);
+  const std::size_t rows = stride_ == 0 ? 0 : states_.size() / stride_;
+  std::vector<ThreadState> wide(rows * width);  // new threads: not started, no steps
+  for (std::size_t r = 0; r < rows; ++r) std::copy_n(states_.data() + r * stride_, stride_, wide.data() + r * width);
+  states_ = std::move(wide);
   stride_ = width;
 }
 
-void Analysis::save_clock(std::uint32_t k, sim::ThreadId t) {
-  journal_.push_back({k, Saved::What::kClock, t, 0, saved_clocks_.size()});
-  saved_clocks_.push(thread_clock(t));
+Clock* Analysis::own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k) {
+  const std::int32_t ref = now[t].clock;
+  if (ref < 0 && static_cast<std::uint32_t>(~ref) >= info_[k].extra_before) return extra_[static_cast<std::size_t>(~ref)];
+  const std::uint32_t fresh = extra_.push_row();
+  copy_clock(extra_[fresh], row(ref), stride_);
+  now[t].clock = ~static_cast<std::int32_t>(fresh);
+  return extra_[fresh];
 }
 
-void Analysis::set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t value) {
-  journal_.push_back({k, Saved::What::kLastTouch, t, last_touch_[t], 0});
-  last_touch_[t] = value;
-}
-
-// Back to the state after step keep - 1: undoes the later steps' changes, last step
-// first, and drops their per-step results (and the virtual steps).
+// Back to the state before step `keep`: drops the later steps' results (and the
+// virtual steps). The states before each step are kept, so nothing is undone.
 void Analysis::rewind(std::uint32_t keep) {
-  for (std::uint32_t k = forward_; k-- > keep;) {
-    while (!journal_.empty() && journal_.back().step == k) {
-      const Saved& s = journal_.back();
-      switch (s.what) {
-        case Saved::What::kClock:
-          copy_clock(thread_clock(s.thread), saved_clocks_[s.clock], stride_);
-          saved_clocks_.truncate(s.clock);
-          break;
-        case Saved::What::kLastTouch:
-          last_touch_[s.thread] = s.value;
-          break;
-        case Saved::What::kFinish:
-          finish_[s.thread] = s.value;
-          break;
-      }
-      journal_.pop_back();
-    }
-    const sim::ThreadId p = steps_[k].thread;  // before the journal's entries of step k
-    copy_clock(thread_clock(p), pre_[k], stride_);
-    last_touch_[p] = pp_[k];
+  if (info_.size() > keep) {
+    const StepInfo& first = info_[keep];
+    touched_.resize(first.touched_begin);
+    enablers_.resize(first.enabler_begin);
+    flips_.resize(first.flip_begin);
+    extra_.truncate(first.extra_before);
+    info_.resize(keep);
   }
-  forward_ = std::min(forward_, keep);
   steps_.resize(keep);
-  thread_of_.resize(keep);
-  signature_of_.resize(keep);
-  pp_.resize(keep);
-  time_.resize(keep);
-  advance_.resize(keep);
   vc_.truncate(keep);
-  pre_.truncate(keep);
-  const auto cut = [keep](std::vector<std::uint32_t>& begin, auto& data) {
-    if (begin.size() > keep) data.resize(begin[keep]);
-    begin.resize(keep);
-  };
-  cut(touched_begin_, touched_);
-  cut(enabler_begin_, enablers_);
-  cut(flip_begin_, flips_);
 }
 
-// Orders step k after the earlier steps (before `before`) it depends on: the latest
-// dependent step of each chain is enough, since its clock covers the rest.
-void Analysis::order_after_dependent(std::uint32_t k, std::uint32_t before) {
+// Orders step k after the earlier steps it depends on (those of `before`, the state
+// before it): the latest dependent step of each other thread is enough, since its
+// clock covers that thread's earlier steps and the rest of their chains. (The step's
+// own thread's steps are in the clock it starts from.)
+void Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
   Clock* v = vc(k);
   const Step& s = steps_[k];
-  const std::uint64_t signature = signature_of_[k];
-  for (std::uint32_t i = before; i-- > 0;) {
-    const sim::ThreadId ti = thread_of_[i];
-    if (v[ti] > i || (ti != s.thread && (signature_of_[i] & signature) == 0) || !dependent(steps_[i], s)) continue;
-    max_into(v, vc(i), stride_);
+  const std::uint64_t signature = info_[k].signature;
+  for (sim::ThreadId t = 0; t < threads_; ++t) {
+    if (t == s.thread) continue;
+    for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info_[static_cast<std::size_t>(i)].own_before) {
+      if ((info_[static_cast<std::size_t>(i)].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) {
+        continue;
+      }
+      max_into(v, vc(i), stride_);
+      break;
+    }
+  }
+}
+
+// Every step before `advance` (the first step at the current virtual time) comes
+// before: the join of their clocks is that of each thread's last step before it.
+void Analysis::order_after_earlier_time(Clock* v, std::uint32_t advance) const {
+  if (advance == 0) return;
+  const ThreadState* at = state(advance);
+  for (sim::ThreadId t = 0; t < threads_; ++t) {
+    const std::int32_t i = at[t].last_own;
+    if (i != kNone && !covers(v, t, i)) max_into(v, vc(i), stride_);
   }
 }
 
@@ -128,8 +123,8 @@ void Analysis::order_after_dependent(std::uint32_t k, std::uint32_t before) {
 // before step k.
 void Analysis::take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since) {
   const auto from = static_cast<std::uint32_t>(since + 1);
-  if (from >= flip_begin_.size()) return;
-  for (std::size_t x = flip_begin_[from]; x < flips_.size(); ++x) {  // all before k
+  if (from >= info_.size()) return;
+  for (std::size_t x = info_[from].flip_begin; x < flips_.size(); ++x) {  // all before k
     if (flips_[x].thread != t) continue;
     enablers_.push_back(flips_[x].step);
     merge(vc(k), flips_[x].step);
@@ -139,22 +134,36 @@ void Analysis::take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t sinc
 void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e) {
   const PointInfo& point = points_[k];
   const sim::ThreadId p = point.chosen;
-  Step s;
-  s.thread = p;
-  s.kind = point.kind;
-  s.object = point.object;
-  s.add_operation(point.kind, point.object, true);
-  pp_.push_back(last_touch_[p]);
-  time_.push_back(point.time);
-  advance_.push_back(k > 0 && point.time > time_[k - 1] ? k : (k > 0 ? advance_[k - 1] : 0));
-  push_clock_rows(thread_clock(p));
+  // The state after the step starts as the one before it.
+  const std::size_t states_end = (std::size_t{k} + 2) * stride_;
+  if (states_.size() < states_end) states_.resize(std::max(states_end, 2 * states_.size()));
+  const ThreadState* before = state(k);
+  ThreadState* now = state(k + 1);
+  for (std::uint32_t t = 0; t < stride_; ++t) now[t] = before[t];
+
+  StepInfo& info = info_.emplace_back();
+  info.thread = p;
+  info.pp = before[p].last_touch;
+  info.own_before = before[p].last_own;
+  info.pre = before[p].clock;
+  info.time = point.time;
+  info.advance = k == 0 ? 0 : (point.time > info_[k - 1].time ? k : info_[k - 1].advance);
+  info.touched_begin = static_cast<std::uint32_t>(touched_.size());
+  info.flip_begin = static_cast<std::uint32_t>(flips_.size());
+  info.extra_before = extra_.size();
+  const std::uint32_t own = vc_.push_row();  // (before the copy's source is looked up: it may move)
+  copy_clock(vc_[own], row(before[p].clock), stride_);
 
   // The step's events. Other threads' events (a woken joiner, an eagerly started
   // child) move those threads: their next steps come after this one, but this step
   // does not come after their earlier ones (it commutes with them; only its shape,
   // where their eager part runs, would differ).
-  const auto first_touched = static_cast<std::uint32_t>(touched_.size());
-  touched_begin_.push_back(first_touched);
+  Step& s = steps_.emplace_back();
+  s.thread = p;
+  s.kind = point.kind;
+  s.object = point.object;
+  s.add_operation(point.kind, point.object, true);
+  const std::uint32_t first_touched = info.touched_begin;
   const auto touch = [&](sim::ThreadId t) {
     if (t == p || t >= threads_) return;
     for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
@@ -167,11 +176,11 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   for (; e < events.size() && events[e].decision <= k + 1; ++e) {
     const sim::Event& ev = events[e];
     touch(ev.thread);
-    if (ev.kind == sim::OpKind::kStart) touch(ev.object);
-    if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) {
-      journal_.push_back({k, Saved::What::kFinish, ev.thread, finish_[ev.thread], 0});
-      finish_[ev.thread] = static_cast<std::int32_t>(k);
+    if (ev.kind == sim::OpKind::kStart) {
+      touch(ev.object);
+      if (ev.object < threads_ && now[ev.object].finish == kNotStarted) now[ev.object].finish = kNoFinish;
     }
+    if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
     s.add_operation(ev.kind, ev.object, false);
     if (!value_taken && ev.thread == p && ev.kind == point.kind && ev.object == point.object) {
       s.has_value = ev.has_value;
@@ -179,62 +188,66 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       value_taken = true;
     }
   }
-  steps_.push_back(s);
-  thread_of_.push_back(s.thread);
-  signature_of_.push_back(s.signature());
+  const auto touched_end = static_cast<std::uint32_t>(touched_.size());
+  info.touched_end = touched_end;
+  info.signature = s.signature();
 
-  enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
-  take_enablers(k, p, last_touch_[p]);
-  for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
-    take_enablers(k, touched_[x], last_touch_[touched_[x]]);
-  }
-  order_after_dependent(k, k);
+  info.enabler_begin = static_cast<std::uint32_t>(enablers_.size());
+  take_enablers(k, p, before[p].last_touch);
+  for (std::uint32_t x = first_touched; x < touched_end; ++x) take_enablers(k, touched_[x], before[touched_[x]].last_touch);
+  info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
+  order_after_dependent(k, before);
   Clock* v = vc(k);
-  for (std::uint32_t i = advance_[k]; i-- > 0;) {  // the clock advanced: every earlier step is before
-    if (v[thread_of_[i]] <= i) max_into(v, vc(i), stride_);
-  }
+  order_after_earlier_time(v, info.advance);
   v[p] = k + 1;
 
   // Thread clocks: the chosen and the moved threads continue after this step; a join
   // orders the joiner after the joined thread's finish; a child starts from its
   // parent's clock.
-  copy_clock(thread_clock(p), v, stride_);  // the old clock is pre_'s row k
-  for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
-    save_clock(k, touched_[x]);
-    max_into(thread_clock(touched_[x]), v, stride_);
-  }
+  now[p].clock = static_cast<std::int32_t>(k);
+  for (std::uint32_t x = first_touched; x < touched_end; ++x) max_into(own_clock(now, touched_[x], k), v, stride_);
   for (std::size_t x = first_event; x < e; ++x) {
     const sim::Event& ev = events[x];
     if (ev.thread >= threads_ || ev.object >= threads_) continue;
-    if (ev.kind == sim::OpKind::kJoin && finish_[ev.object] >= 0) {
-      save_clock(k, ev.thread);
-      max_into(thread_clock(ev.thread), vc(finish_[ev.object]), stride_);
+    if (ev.kind == sim::OpKind::kJoin && now[ev.object].finish >= 0) {
+      max_into(own_clock(now, ev.thread, k), vc(now[ev.object].finish), stride_);
     } else if (ev.kind == sim::OpKind::kStart) {
-      save_clock(k, ev.object);
-      max_into(thread_clock(ev.object), thread_clock(ev.thread), stride_);
+      Clock* child = own_clock(now, ev.object, k);
+      max_into(child, row(now[ev.thread].clock), stride_);
     }
   }
-  last_touch_[p] = static_cast<std::int32_t>(k);  // the old value is pp_[k]
-  for (std::uint32_t x = first_touched; x < touched_.size(); ++x) set_last_touch(k, touched_[x], static_cast<std::int32_t>(k));
+  now[p].last_touch = static_cast<std::int32_t>(k);
+  now[p].last_own = static_cast<std::int32_t>(k);
+  for (std::uint32_t x = first_touched; x < touched_end; ++x) now[touched_[x]].last_touch = static_cast<std::int32_t>(k);
 
-  // Enabling: threads this step enabled or disabled without moving them.
-  flip_begin_.push_back(static_cast<std::uint32_t>(flips_.size()));
+  // Enabling: threads this step enabled or disabled without moving them, in order.
   std::span<const sim::ThreadId> next;
+  std::uint64_t next_mask = 0;
   if (k + 1 < points_.size()) {
     next = points_[k + 1].enabled;
+    next_mask = points_[k + 1].enabled_mask;
   } else if (at_end_ != nullptr) {
     next = *at_end_;
+    next_mask = at_end_mask_;
   } else {
     return;
   }
-  const auto& now = point.enabled;
+  if (threads_ <= kMaskBits) {  // every thread has its bit
+    std::uint64_t moved = std::uint64_t{1} << p;
+    for (std::uint32_t x = first_touched; x < touched_end; ++x) moved |= std::uint64_t{1} << touched_[x];
+    for (std::uint64_t flipped = (point.enabled_mask ^ next_mask) & ~moved; flipped != 0; flipped &= flipped - 1) {
+      flips_.push_back({k, static_cast<sim::ThreadId>(std::countr_zero(flipped))});
+    }
+    return;
+  }
+  const auto& enabled = point.enabled;
   std::size_t a = 0;
   std::size_t b = 0;
-  while (a < now.size() || b < next.size()) {
+  while (a < enabled.size() || b < next.size()) {
     sim::ThreadId flipped;
-    if (b == next.size() || (a < now.size() && now[a] < next[b])) {
-      flipped = now[a++];
-    } else if (a == now.size() || next[b] < now[a]) {
+    if (b == next.size() || (a < enabled.size() && enabled[a] < next[b])) {
+      flipped = enabled[a++];
+    } else if (a == enabled.size() || next[b] < enabled[a]) {
       flipped = next[b++];
     } else {
       ++a;
@@ -242,30 +255,39 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       continue;
     }
     bool moved = flipped == p || flipped >= threads_;
-    for (std::uint32_t x = first_touched; x < touched_.size(); ++x) moved |= touched_[x] == flipped;
+    for (std::uint32_t x = first_touched; x < touched_end; ++x) moved |= touched_[x] == flipped;
     if (!moved) flips_.push_back({k, flipped});
   }
 }
 
 void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo> points,
-                   const std::vector<sim::ThreadId>* at_end, bool terminal, std::uint32_t keep) {
+                   const std::vector<sim::ThreadId>* at_end, std::uint32_t keep) {
   points_ = points;
   at_end_ = at_end;
+  at_end_mask_ = 0;
+  if (at_end != nullptr) {
+    for (sim::ThreadId t : *at_end) {
+      if (t < kMaskBits) at_end_mask_ |= std::uint64_t{1} << t;
+    }
+  }
   real_ = static_cast<std::uint32_t>(record.choices.size());
   threads_ = static_cast<std::uint32_t>(record.thread_names.size());
   ensure_stride(threads_);
   const std::vector<sim::Event>& events = record.events;
   std::size_t e = 0;
   if (keep == 0) {
-    journal_.clear();
-    saved_clocks_.clear();
-    forward_ = 0;
-    std::fill(thread_clock_.begin(), thread_clock_.end(), 0);
-    std::fill(last_touch_.begin(), last_touch_.end(), kNone);
-    std::fill(finish_.begin(), finish_.end(), kNoFinish);
     rewind(0);
+    extra_.clear();
+    extra_.push_zeros();  // kZeroRow
+    if (states_.size() < stride_) states_.resize(stride_);
+    std::fill_n(states_.begin(), stride_, ThreadState{});
+    if (threads_ > 0) states_[sim::kMainThread].finish = kNoFinish;  // running
     for (; e < events.size() && events[e].decision == 0; ++e) {  // before the first choice
-      if (events[e].kind == sim::OpKind::kFinish && events[e].thread < threads_) finish_[events[e].thread] = kNone;
+      const sim::Event& ev = events[e];
+      if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) states_[ev.thread].finish = kNone;
+      if (ev.kind == sim::OpKind::kStart && ev.object < threads_ && states_[ev.object].finish == kNotStarted) {
+        states_[ev.object].finish = kNoFinish;
+      }
     }
   } else {
     rewind(keep);
@@ -276,53 +298,58 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
         events.begin());
   }
   for (std::uint32_t k = keep; k < real_; ++k) process(k, events, e);
-  forward_ = real_;
-  touched_begin_.push_back(static_cast<std::uint32_t>(touched_.size()));
-  enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
-  terminal_ = terminal && real_ > 0 ? static_cast<std::int32_t>(real_ - 1) : kNone;
 }
 
-void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed) {
-  touched_begin_.pop_back();
-  enabler_begin_.pop_back();
+void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed) {
+  terminal_ = terminal && real_ > 0 ? static_cast<std::int32_t>(real_ - 1) : kNone;
   terminal_observes_ = observed && terminal_ != kNone;
   unfinished_.assign(threads_, 0);
   for (const Unfinished& u : unfinished) {
     if (u.thread < threads_) unfinished_[u.thread] = 1;
   }
   if (terminal_observes_) {  // the last step comes after every step of the threads it observes
+    // Its thread's clock at the end is the step's clock row: it keeps the clock it had.
+    ThreadState& last = state(real_)[steps_[static_cast<std::size_t>(terminal_)].thread];
+    if (last.clock == terminal_) {
+      const std::uint32_t copy = extra_.push_row();
+      copy_clock(extra_[copy], vc(terminal_), stride_);
+      last.clock = ~static_cast<std::int32_t>(copy);
+    }
     for (std::uint32_t i = static_cast<std::uint32_t>(terminal_); i-- > 0;) {
       if (unfinished_[steps_[i].thread] != 0 && vc(terminal_)[steps_[i].thread] <= i) merge(vc(terminal_), i);
     }
   }
+  const ThreadState* end = state(real_);
   for (const Unfinished& u : unfinished) {
     if (u.thread >= threads_) continue;
     const auto j = static_cast<std::uint32_t>(steps_.size());
-    Step s;
+    Step& s = steps_.emplace_back();
     s.thread = u.thread;
     s.kind = u.kind;
     s.object = u.object;
     s.add_operation(u.kind, u.object, true);
-    steps_.push_back(s);
-    thread_of_.push_back(s.thread);
-    signature_of_.push_back(s.signature());
-    pp_.push_back(last_touch_[u.thread]);
-    time_.push_back(real_ == 0 ? 0 : time_[real_ - 1]);
-    advance_.push_back(real_ == 0 ? 0 : advance_[real_ - 1]);
-    push_clock_rows(thread_clock(u.thread));
-    touched_begin_.push_back(static_cast<std::uint32_t>(touched_.size()));
-    enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
-    take_enablers(j, u.thread, last_touch_[u.thread]);
-    order_after_dependent(j, real_);
+    StepInfo& info = info_.emplace_back();
+    info.thread = u.thread;
+    info.pp = end[u.thread].last_touch;
+    info.own_before = end[u.thread].last_own;
+    info.pre = end[u.thread].clock;
+    info.time = real_ == 0 ? 0 : info_[real_ - 1].time;
+    info.advance = real_ == 0 ? 0 : info_[real_ - 1].advance;
+    info.touched_begin = info.touched_end = static_cast<std::uint32_t>(touched_.size());
+    info.flip_begin = static_cast<std::uint32_t>(flips_.size());
+    info.extra_before = extra_.size();
+    info.signature = s.signature();
+    const std::uint32_t own = vc_.push_row();
+    copy_clock(vc_[own], row(end[u.thread].clock), stride_);
+    info.enabler_begin = static_cast<std::uint32_t>(enablers_.size());
+    take_enablers(j, u.thread, end[u.thread].last_touch);
+    info_[j].enabler_end = static_cast<std::uint32_t>(enablers_.size());
+    order_after_dependent(j, end);
     merge(vc(j), terminal_);
     Clock* v = vc(j);
-    for (std::uint32_t i = advance_[j]; i-- > 0;) {
-      if (v[thread_of_[i]] <= i) max_into(v, vc(i), stride_);
-    }
+    order_after_earlier_time(v, info_[j].advance);
     v[u.thread] = j + 1;
   }
-  touched_begin_.push_back(static_cast<std::uint32_t>(touched_.size()));
-  enabler_begin_.push_back(static_cast<std::uint32_t>(enablers_.size()));
 }
 
 // A dependent step i before j that is no race: j's thread could not have run j instead
@@ -330,7 +357,7 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool observed
 bool Analysis::transparent(std::uint32_t i, std::uint32_t j) const {
   const Step& si = steps_[i];
   const Step& sj = steps_[j];
-  if (pp_[j] < static_cast<std::int32_t>(i)) {
+  if (info_[j].pp < static_cast<std::int32_t>(i)) {
     // j's thread was parked at j's operation when i ran: the recorded enabled set says
     // whether it could have gone first.
     return !enabled_at(i, sj.thread);
@@ -355,14 +382,38 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   for (std::uint32_t j = from; j < size(); ++j) {
     const Step& sj = steps_[j];
     const sim::ThreadId q = sj.thread;
-    copy_clock(r, pre_[j], stride_);
+    copy_clock(r, row(info_[j].pre), stride_);
     const bool virtual_step = j >= real_;
-    for (std::uint32_t i = std::min(j, real_); i-- > 0;) {
-      const sim::ThreadId ti = thread_of_[i];
-      if (ti == q || r[ti] > i) continue;
+    // The earlier steps, latest first (a race found covers what happens before it),
+    // through each other thread's chain of steps; a thread is done at its first step
+    // that happens before j, or before a race found.
+    const ThreadState* at = state(std::min(j, real_));
+    heads_.clear();
+    for (sim::ThreadId t = 0; t < threads_; ++t) {
+      if (t != q && at[t].last_own != kNone) heads_.push_back({t, at[t].last_own});
+    }
+    for (;;) {
+      std::int32_t latest = kNone;
+      std::size_t pick = 0;
+      for (std::size_t h = 0; h < heads_.size();) {
+        const Head head = heads_[h];
+        if (head.step == kNone || covers(r, head.thread, head.step)) {
+          heads_[h] = heads_.back();
+          heads_.pop_back();
+          continue;
+        }
+        if (head.step > latest) {
+          latest = head.step;
+          pick = h;
+        }
+        ++h;
+      }
+      if (latest == kNone) break;
+      const auto i = static_cast<std::uint32_t>(latest);
+      heads_[pick].step = info_[i].own_before;
       const Step& si = steps_[i];
-      const bool dep = ((signature_of_[i] & signature_of_[j]) != 0 && dependent(si, sj)) || (virtual_step && static_cast<std::int32_t>(i) == terminal_) ||
-                       is_enabler(i, j) || observed(i, j);
+      const bool dep = ((info_[i].signature & info_[j].signature) != 0 && dependent(si, sj)) ||
+                       (virtual_step && latest == terminal_) || is_enabler(i, j) || observed(i, j);
       if (!dep || transparent(i, j)) continue;
       out.emplace_back(i, j);
       max_into(r, vc(i), stride_);

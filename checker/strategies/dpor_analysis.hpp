@@ -31,8 +31,16 @@
 // their virtual steps.
 //
 // Stateless search replays a prefix of the previous execution, so the analysis keeps
-// its results for that prefix and rewinds its forward state (thread clocks, with a
-// journal of what each step changed) to where the new execution branched off.
+// its results for that prefix and goes back to the forward state (per thread: its
+// clock, last step, finish) from before the step where the new execution branched off.
+// That state is kept for every step, a few words per thread: a thread's clock is a
+// reference to a clock row (a step's own, or one made when another step moved the
+// thread), never a copy, so keeping it costs no clock copies and going back costs
+// nothing but truncation.
+//
+// The scans over earlier steps (dependency ordering, races) walk each thread's steps
+// from its latest one back, and stop at the first one already known to happen before:
+// a clock covers a prefix of every thread's steps, so covered steps are skipped in bulk.
 #pragma once
 
 #include "checker/strategies/dpor_clocks.hpp"
@@ -53,6 +61,7 @@ struct PointInfo {
   sim::ObjectId object = sim::kNoObject;
   sim::Nanos time = 0;
   std::span<const sim::ThreadId> enabled;  // sorted
+  std::uint64_t enabled_mask = 0;          // the enabled threads numbered below 64, one bit each
 };
 
 // A thread left unfinished at the end, and the operation it was parked at.
@@ -68,25 +77,32 @@ class Analysis {
 
   // Analyzes one execution. `points[k]` describes choice k of `record`; `at_end` is the
   // enabled set when it ended, if known (a deadlock: empty; a sleep-set block: what was
-  // enabled), for the enabling rule of the last step. `terminal` says the last step
-  // ended the execution while threads could still run (a finding, or daemons cut off),
-  // which disables every virtual step. The first `keep` steps are those of the previous
-  // run() (the same choices from the same state): their results are kept, and the
-  // analysis resumes from there, so an execution costs what its new steps cost.
+  // enabled), for the enabling rule of the last step. The first `keep` steps are those
+  // of the previous run() (the same choices from the same state): their results are
+  // kept, and the analysis resumes from there, so an execution costs what its new steps
+  // cost.
   void run(const sim::ExecutionRecord& record, std::span<const PointInfo> points,
-           const std::vector<sim::ThreadId>* at_end, bool terminal, std::uint32_t keep);
-  // Adds the virtual steps; call after run(), before races(). With `observed`, the last
-  // step also reads the state of every unfinished thread (the main thread's end cuts
-  // off daemon threads and reports what each was doing), so it depends on all their
-  // steps: a daemon cut off before or after its sleep are different outcomes.
-  void add_virtual(std::span<const Unfinished> unfinished, bool observed);
+           const std::vector<sim::ThreadId>* at_end, std::uint32_t keep);
+  // True if thread t was started and had not finished when the execution ended (by the
+  // recorded events; after run()).
+  bool left_unfinished(sim::ThreadId t) const {
+    if (t >= threads_) return false;
+    return state(real_)[t].finish == kNoFinish;
+  }
+  // Adds the virtual steps; call after run(), before races(). `terminal` says the last
+  // step ended the execution while threads could still run (a finding, or daemons cut
+  // off), which disables every virtual step. With `observed`, the last step also reads
+  // the state of every unfinished thread (the main thread's end cuts off daemon threads
+  // and reports what each was doing), so it depends on all their steps: a daemon cut
+  // off before or after its sleep are different outcomes.
+  void add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed);
 
   std::uint32_t real_steps() const { return real_; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(steps_.size()); }
   const Step& step(std::uint32_t k) const { return steps_[k]; }
   // True if step a (a < b) happens before step b.
   bool happens_before(std::uint32_t a, std::uint32_t b) const {
-    return vc_[b][thread_of_[a]] > a;
+    return vc_[b][info_[a].thread] > a;
   }
   // True if a (a < b) happens before b through b's thread's history or directly:
   // dependent accesses, a enabled or disabled b's thread, a was at an earlier virtual
@@ -106,32 +122,35 @@ class Analysis {
   void reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const;
 
  private:
-  // A change of the forward state made by a step, undone when a later execution
-  // branches off before that step. (The chosen thread's own clock and last step need
-  // no entry: pre_ and pp_ keep them as they were before the step.)
-  struct Saved {
-    std::uint32_t step;
-    enum class What : std::uint8_t { kClock, kLastTouch, kFinish } what;
-    sim::ThreadId thread;
-    std::int32_t value;   // the old last_touch_ / finish_
-    std::uint32_t clock;  // kClock: the old clock's row in saved_clocks_
+  // A thread's forward state before a step (four words, copied for every step).
+  struct ThreadState {
+    std::int32_t clock = kZeroRow;      // what the thread's next step comes after (see row())
+    std::int32_t last_touch = kNone;    // the last step that moved it
+    std::int32_t last_own = kNone;      // the last step it took (see StepInfo::own_before)
+    std::int32_t finish = kNotStarted;  // the step with its finish, or one of the below
   };
+  static constexpr std::int32_t kNotStarted = -3;
+  static constexpr std::int32_t kNoFinish = -2;  // started, not finished (kNone: finished before the first step)
+  static constexpr std::int32_t kZeroRow = -1;   // the all-zero row, extra_'s first
 
+  // A clock row: >= 0 is step k's happens-before clock, < 0 the extra row ~ref.
+  const Clock* row(std::int32_t ref) const {
+    return ref >= 0 ? vc_[static_cast<std::size_t>(ref)] : extra_[static_cast<std::size_t>(~ref)];
+  }
   Clock* vc(std::int64_t k) { return vc_[static_cast<std::size_t>(k)]; }
   const Clock* vc(std::int64_t k) const { return vc_[static_cast<std::size_t>(k)]; }
-  Clock* thread_clock(sim::ThreadId t) { return thread_clock_.data() + std::size_t{t} * stride_; }
-  // Appends a row to vc_ and pre_, both starting as `clock`.
-  void push_clock_rows(const Clock* clock) {
-    vc_.push(clock);
-    pre_.push(clock);
-  }
+  // The threads' state before step k (k = real_: after the last real step).
+  ThreadState* state(std::uint32_t k) { return states_.data() + std::size_t{k} * stride_; }
+  const ThreadState* state(std::uint32_t k) const { return states_.data() + std::size_t{k} * stride_; }
+  // Thread t's clock in `now` (the state being built by step k), made a row of its own
+  // that step k may change.
+  Clock* own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k);
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
-  void save_clock(std::uint32_t k, sim::ThreadId t);
-  void set_last_touch(std::uint32_t k, sim::ThreadId t, std::int32_t value);
   void process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e);
-  void order_after_dependent(std::uint32_t k, std::uint32_t before);
+  void order_after_dependent(std::uint32_t k, const ThreadState* before);
+  void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
   void take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since);
   bool enabled_at(std::uint32_t k, sim::ThreadId t) const;
   bool transparent(std::uint32_t i, std::uint32_t j) const;
@@ -143,41 +162,50 @@ class Analysis {
 
   std::span<const PointInfo> points_;
   const std::vector<sim::ThreadId>* at_end_ = nullptr;
+  std::uint64_t at_end_mask_ = 0;  // *at_end_ as a mask (see PointInfo)
   std::uint32_t threads_ = 0;  // of this execution
   std::uint32_t stride_ = 0;   // clock width: for the most threads of any execution so far
   std::uint32_t real_ = 0;
-  std::uint32_t forward_ = 0;  // real steps whose changes the forward state holds
   std::int32_t terminal_ = kNone;
   bool terminal_observes_ = false;
 
-  // Per step (real steps, then virtual ones). The *_begin_ vectors index the flat
-  // vectors after them and have one extra entry at the end.
+  // Per step (real steps, then virtual ones): what the scans and races need besides
+  // the Step; the ranges index the flat vectors after it.
+  struct StepInfo {
+    sim::ThreadId thread = sim::kNoThread;  // steps_[k].thread
+    std::int32_t pp = kNone;          // the previous step that moved the step's thread
+    std::int32_t own_before = kNone;  // the previous step of the step's thread
+    std::int32_t pre = kZeroRow;      // row reference: the thread's clock before the step
+    std::uint32_t advance = 0;        // the first step at this step's virtual time
+    std::uint32_t touched_begin = 0, touched_end = 0;
+    std::uint32_t enabler_begin = 0, enabler_end = 0;
+    std::uint32_t flip_begin = 0;     // its flips run up to the next step's
+    std::uint32_t extra_before = 0;   // extra_ rows made before the step
+    std::uint64_t signature = 0;      // steps_[k].signature()
+    sim::Nanos time = 0;
+  };
   std::vector<Step> steps_;
-  std::vector<sim::ThreadId> thread_of_;  // steps_[k].thread, dense for the scans over earlier steps
-  std::vector<std::uint64_t> signature_of_;  // steps_[k].signature(), likewise
-  std::vector<std::int32_t> pp_;          // the previous step that moved the step's thread
-  std::vector<sim::Nanos> time_;
-  std::vector<std::uint32_t> advance_;    // the first step at this step's virtual time
+  std::vector<StepInfo> info_;
   ClockRows vc_;                          // per step: happens-before
-  ClockRows pre_;                         // per step: the thread's clock before the step
-  std::vector<std::uint32_t> touched_begin_;
-  std::vector<sim::ThreadId> touched_;    // threads the step moved besides its own
-  std::vector<std::uint32_t> enabler_begin_;
-  std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled the step's thread
-  std::vector<std::uint32_t> flip_begin_;
+  std::vector<sim::ThreadId> touched_;    // threads a step moved besides its own
+  std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled a step's thread
   struct Flip {
     std::uint32_t step;
     sim::ThreadId thread;
   };
-  std::vector<Flip> flips_;               // threads the step enabled or disabled
+  std::vector<Flip> flips_;               // threads a step enabled or disabled
   std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end
 
-  // Forward state after the last real step, and the journal that rewinds it.
-  std::vector<Clock> thread_clock_;       // stride_ x stride_: what a thread's next step comes after
-  std::vector<std::int32_t> last_touch_;  // per thread
-  std::vector<std::int32_t> finish_;      // per thread: the step with its finish
-  std::vector<Saved> journal_;
-  ClockRows saved_clocks_;
+  // Forward state: stride_ threads per real step and one more row for the state after
+  // the last one (the vector keeps its size when the steps shrink), and the clock rows
+  // it made besides the steps' own (the first is all zero).
+  std::vector<ThreadState> states_;
+  ClockRows extra_;
+  struct Head {
+    sim::ThreadId thread;
+    std::int32_t step;  // its latest step not yet scanned
+  };
+  std::vector<Head> heads_;               // races(): the threads still to scan
   std::vector<Clock> scratch_;
 };
 

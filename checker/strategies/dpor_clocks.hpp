@@ -32,12 +32,14 @@ class ClockRows {
   Clock* operator[](std::size_t row) { return data_.data() + row * width_; }
   const Clock* operator[](std::size_t row) const { return data_.data() + row * width_; }
 
-  // Appends a copy of `row` (which must not point into this stack).
-  void push(const Clock* row) {
+  // Appends a row and returns its index; the caller sets its clocks. (Copy into it
+  // afterwards: appending may move the rows, the source of the copy among them.)
+  std::uint32_t push_row() {
     const std::size_t end = (std::size_t{rows_} + 1) * width_;
     if (end > data_.size()) data_.resize(std::max(end, 2 * data_.size()));
-    copy_clock((*this)[rows_++], row, width_);
+    return rows_++;
   }
+  void push_zeros() { std::fill_n((*this)[push_row()], width_, Clock{0}); }
   void truncate(std::uint32_t rows) { rows_ = std::min(rows_, rows); }
   void clear() { rows_ = 0; }
 

@@ -108,6 +108,7 @@ void HappensBefore::before(const sim::Event& e) {
       if (e.value == 1 && has_object) acquire_from(t, object_clock(e.object));  // it was done
       break;
     case OpKind::kWait:
+    case OpKind::kAwait:
       if (!has_object) break;
       acquire_from(t, object_clock(e.object));
       if (!signalled_[e.object]) acquire_from(t, completed_);
@@ -152,6 +153,7 @@ void HappensBefore::after(const sim::Event& e) {
       release_into(t, object_clock(e.object));
       break;
     case OpKind::kWait:
+    case OpKind::kAwait:
       if (has_object && !signalled_[e.object]) release_into(t, object_clock(e.object));
       break;
     case OpKind::kRelease:

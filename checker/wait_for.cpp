@@ -65,6 +65,7 @@ std::vector<std::pair<sim::OpKind, std::string>> releasing_ops(sim::OpKind op) {
     case sim::OpKind::kAcquire:
     case sim::OpKind::kTryAcquire: return {{sim::OpKind::kRelease, "could release"}};
     case sim::OpKind::kWait:
+    case sim::OpKind::kAwait:
       return {{sim::OpKind::kSet, "could set"},
               {sim::OpKind::kNotify, "could notify"},
               {sim::OpKind::kTaskDone, "could call task_done"}};
@@ -80,7 +81,8 @@ std::string wait_label(sim::OpKind op) {
     case sim::OpKind::kJoin: return "join";
     case sim::OpKind::kGet: return "get()";
     case sim::OpKind::kPut: return "put()";
-    case sim::OpKind::kWait: return "wait()";
+    case sim::OpKind::kWait:
+    case sim::OpKind::kAwait: return "wait()";
     case sim::OpKind::kWorkGet: return "take work";
     default: return std::string(sim::op_name(op));
   }

@@ -43,7 +43,6 @@ std::int64_t Barrier::wait(std::optional<double> timeout) {
     throw_broken();
   }
   const std::int64_t index = count_++;
-  runtime_->record(OpKind::kWait, id_, index, true);
 
   if (index + 1 == parties_) {
     // _release(): the action runs under the barrier's lock; if it raises, the barrier
@@ -64,8 +63,12 @@ std::int64_t Barrier::wait(std::optional<double> timeout) {
     }
     state_ = State::kDraining;
     exit_round();
+    // Recorded after the action: its visible operations, if any, are steps of their
+    // own, and the step that releases the barrier must show that it changes it.
+    runtime_->record(OpKind::kWait, id_, index, true);
     return index;
   }
+  runtime_->record(OpKind::kWait, id_, index, true);
 
   // _wait(timeout): wait_for(lambda: self._state != 0, timeout).
   const Nanos deadline = timeout ? runtime_->deadline_after(std::max(*timeout, 0.0)) : kNever;

@@ -12,7 +12,8 @@
 // state once they have left (at once if none is waiting).
 //
 // Steps: wait() enters in one step (kWait, value = arrival index; it blocks while the
-// barrier drains or resets) and, unless it is the last to arrive, passes in a second
+// barrier drains or resets; the last to arrive records it after running the action,
+// in the step that releases the barrier) and, unless it is the last to arrive, passes in a second
 // (kWait, value = arrival index) when the barrier is released, broken or reset, or
 // its timeout expires (then it breaks the barrier: kAbort). A wait that finds the
 // barrier broken records kWait without a value; so does a timeout that expires while

@@ -107,14 +107,23 @@ bool Condition::wait_until(Nanos deadline) {
 
 void Condition::notify(std::int64_t n) {
   runtime_->visible(OpKind::kNotify, id_);
-  if (!is_owned()) misuse(OpKind::kNotify, "cannot notify on un-acquired lock");
+  check_owned_for_notify();
   notify_up_to(n > 0 ? static_cast<std::uint64_t>(n) : 0);
 }
 
 void Condition::notify_all() {
   runtime_->visible(OpKind::kNotify, id_);
-  if (!is_owned()) misuse(OpKind::kNotify, "cannot notify on un-acquired lock");
+  check_owned_for_notify();
   notify_up_to(waiting_);
+}
+
+// Over a Lock, ownership is whether the Lock is locked, which other threads change
+// (any thread may release a Lock): the look is recorded (kRead on the Lock) so that
+// partial-order reduction orders notify with them. Whether a thread owns an RLock no
+// other thread can change.
+void Condition::check_owned_for_notify() {
+  if (lock_ != nullptr) runtime_->record(OpKind::kRead, lock_->id(), lock_->locked() ? 1 : 0, true);
+  if (!is_owned()) misuse(OpKind::kNotify, "cannot notify on un-acquired lock");
 }
 
 void Condition::notify_up_to(std::uint64_t n) {

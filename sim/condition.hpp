@@ -19,7 +19,8 @@
 // releasing while holding the lock); (2) the wake-up or the timeout (kWait on the
 // condition, value 1 if notified, 0 if timed out); (3) the re-acquire (kAcquire on the
 // lock), which blocks like any acquire. notify is one step (kNotify, value = how many
-// waiters it woke).
+// waiters it woke; over a Lock, preceded by a kRead of the Lock: whether it is locked,
+// the ownership check, which another thread's release could change).
 #pragma once
 
 #include "sim/lock.hpp"
@@ -92,6 +93,7 @@ class Condition final : public Waitable {
   Nanos deadline_for(double timeout) const;
   bool wait_until(Nanos deadline);
   bool is_owned() const;
+  void check_owned_for_notify();
   [[noreturn]] void misuse(OpKind op, const char* python_error);
   void notify_up_to(std::uint64_t n);
   const std::string& lock_name() const;

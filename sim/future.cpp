@@ -13,12 +13,20 @@ FutureState::FutureState(std::string_view name, std::string_view task)
 
 void FutureState::mark_completed() { completion_order_ = ++g_completions; }
 
+// After the completion's own event: a future completes once, so its waiters are done
+// with it.
+void FutureState::notify_watchers() {
+  for (ObjectId waiter : watchers_) runtime_->record(OpKind::kSet, waiter);
+  watchers_.clear();
+}
+
 bool FutureState::start_or_notify_cancel(ThreadId worker) {
   queue_ = nullptr;
   if (status_ == Status::kCancelled) {
     status_ = Status::kCancelledAndNotified;
     mark_completed();
     runtime_->record(OpKind::kWorkGet, id_);  // taken off the queue, not run
+    notify_watchers();
     return false;
   }
   status_ = Status::kRunning;
@@ -39,6 +47,7 @@ void FutureState::run() {
   status_ = Status::kFinished;
   mark_completed();
   runtime_->record(OpKind::kTaskFinish, id_);
+  notify_watchers();
 }
 
 void FutureState::cancel_dropped() {

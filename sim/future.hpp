@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace sim {
 
@@ -89,6 +90,11 @@ class FutureState : public Waitable {
   // cancel() from a destructor (map's generator closing): never throws; skips the
   // scheduling point while an exception unwinds, does nothing once the run is over.
   void cancel_at_scope_exit() noexcept;
+  // An as_completed waiter (its object) starts or stops watching this future: the
+  // step that completes it records a kSet on each waiter watching it then (CPython's
+  // waiter.add_result / add_cancelled), so completions a waiter orders depend on it.
+  void add_watcher(ObjectId waiter) { watchers_.push_back(waiter); }
+  void remove_watcher(ObjectId waiter) { std::erase(watchers_, waiter); }
 
   ObjectId id() const { return id_; }
   Status status() const { return status_; }
@@ -115,6 +121,7 @@ class FutureState : public Waitable {
  private:
   bool is_done() const { return status_ != Status::kPending && status_ != Status::kRunning; }
   void mark_completed();
+  void notify_watchers();
   bool cancel_now();
 
   Runtime* runtime_;
@@ -126,6 +133,7 @@ class FutureState : public Waitable {
   bool dropped_ = false;              // removed from the queue by shutdown(cancel_futures)
   std::uint64_t completion_order_ = 0;
   std::exception_ptr exception_;
+  std::vector<ObjectId> watchers_;  // as_completed waiters (see add_watcher)
 };
 
 template <typename T>

@@ -31,17 +31,35 @@ std::vector<std::size_t> unique_positions(const std::vector<FutureState*>& state
 
 // --- CompletionWait ----------------------------------------------------------------
 
-CompletionWait::CompletionWait(std::string_view call, ReturnWhen when, std::vector<FutureState*> futures)
+CompletionWait::CompletionWait(std::string_view call, ReturnWhen when, std::vector<FutureState*> futures, bool watch)
     : runtime_(&Runtime::current()),
       id_(runtime_->register_object(call)),
       call_(call),
       when_(when),
-      futures_(std::move(futures)) {}
+      futures_(std::move(futures)),
+      watch_(watch) {}
+
+// The futures outlive their waiters (as_completed's caller holds them).
+CompletionWait::~CompletionWait() {
+  if (watching_) {
+    for (FutureState* f : futures_) f->remove_watcher(id_);
+  }
+  runtime_->forget_waitable(*this);
+}
 
 void CompletionWait::wait_until(Nanos deadline) {
   runtime_->visible_until(OpKind::kWait, id_, this, deadline);
   const auto complete = std::count_if(futures_.begin(), futures_.end(), [](const FutureState* f) { return f->completed(); });
   runtime_->record(OpKind::kWait, id_, complete, true);
+  if (watching_) return;  // each completion since the last step recorded a kSet on id_
+  for (const FutureState* f : futures_) {
+    runtime_->record(OpKind::kFutureDone, f->id(), static_cast<std::int64_t>(f->status()), true);
+  }
+  if (!watch_) return;
+  for (FutureState* f : futures_) {
+    if (!f->completed()) f->add_watcher(id_);
+  }
+  watching_ = true;
 }
 
 // CPython returns at once when every future is complete (also for an empty list);
@@ -107,7 +125,9 @@ std::string CompletionWait::describe_wait(ThreadId waiter) const {
 // --- as_completed ------------------------------------------------------------------
 
 AsCompletedCore::AsCompletedCore(std::vector<FutureState*> futures, double timeout)
-    : all_(futures), waiter_("as_completed", ReturnWhen::kFirstCompleted, std::move(futures)), timeout_(timeout) {}
+    : all_(futures),
+      waiter_("as_completed", ReturnWhen::kFirstCompleted, std::move(futures), true),
+      timeout_(timeout) {}
 
 std::size_t AsCompletedCore::next() {
   if (!started_) {  // the generator's body starts at the first next()
@@ -117,8 +137,11 @@ std::size_t AsCompletedCore::next() {
   if (batch_.empty()) {
     std::vector<FutureState*>& pending = waiter_.futures();
     if (pending.empty()) return kEnd;
+    // Completions the waiter does not watch are in no order partial-order reduction
+    // knows of: those complete at the first wait come in the order given.
+    const bool by_completion = waiter_.watching();
     waiter_.wait_until(deadline_);
-    // Take every future completed by now, yielded in completion order.
+    // Take every future completed by now.
     std::vector<FutureState*> done;
     for (FutureState* f : pending) {
       if (f->completed()) done.push_back(f);
@@ -128,9 +151,13 @@ std::size_t AsCompletedCore::next() {
                          ") futures unfinished");
     }
     std::erase_if(pending, [](const FutureState* f) { return f->completed(); });
-    std::sort(done.begin(), done.end(), [](const FutureState* a, const FutureState* b) {
-      return a->completion_order() > b->completion_order();  // latest first: popped from the back
-    });
+    if (by_completion) {
+      std::sort(done.begin(), done.end(), [](const FutureState* a, const FutureState* b) {
+        return a->completion_order() > b->completion_order();  // latest first: popped from the back
+      });
+    } else {
+      std::reverse(done.begin(), done.end());  // `pending` keeps the order given
+    }
     for (const FutureState* f : done) {
       batch_.push_back(static_cast<std::size_t>(std::find(all_.begin(), all_.end(), f) - all_.begin()));
     }

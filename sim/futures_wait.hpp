@@ -6,6 +6,14 @@
 // without a timeout hangs, as it does in CPython. Each wait is one visible step on an
 // object of its own ("as_completed", "wait"), explained in deadlock reports by the
 // futures it still waits for.
+//
+// What a wait reads is recorded for partial-order reduction: wait()'s step, and the
+// first step of as_completed, record a kFutureDone (the status) for each future they
+// look at. The first step of as_completed also starts watching the futures not yet
+// complete, as CPython installs its waiter on them: the step that completes a watched
+// future records a kSet on the as_completed object (CPython's waiter.add_result), so
+// the later waits read only that object, and completions whose order as_completed
+// yields are ordered by it.
 #pragma once
 
 #include "sim/future.hpp"
@@ -30,14 +38,18 @@ namespace detail {
 // them (as_completed waits like FIRST_COMPLETED).
 class CompletionWait final : public Waitable {
  public:
-  CompletionWait(std::string_view call, ReturnWhen when, std::vector<FutureState*> futures);
-  ~CompletionWait() { runtime_->forget_waitable(*this); }
+  // `watch`: after its first step, watch the futures not complete then (as_completed).
+  CompletionWait(std::string_view call, ReturnWhen when, std::vector<FutureState*> futures, bool watch = false);
+  ~CompletionWait();
   CompletionWait(const CompletionWait&) = delete;
   CompletionWait& operator=(const CompletionWait&) = delete;
 
   // One visible step: proceeds when `when` holds or the virtual clock reaches
-  // `deadline`; records how many of the futures are complete then.
+  // `deadline`; records how many of the futures are complete then, and, unless it
+  // watches them, each future's status.
   void wait_until(Nanos deadline);
+  // Whether the futures left are watched: all of them completed after the first step.
+  bool watching() const { return watching_; }
   std::vector<FutureState*>& futures() { return futures_; }
   Runtime& runtime() const { return *runtime_; }
 
@@ -51,6 +63,8 @@ class CompletionWait final : public Waitable {
   std::string call_;
   ReturnWhen when_;
   std::vector<FutureState*> futures_;  // invariant: no duplicates
+  bool watch_ = false;
+  bool watching_ = false;
 };
 
 // Python's set(fs), keeping the first occurrence of each future in the given order.
@@ -63,7 +77,9 @@ class AsCompletedCore {
   AsCompletedCore(std::vector<FutureState*> futures, double timeout);
   // The position of the next future to yield, or kEnd. Waits (a visible step) when none
   // of those completed since the last wait is left; throws TimeoutError("N (of M)
-  // futures unfinished") when the deadline (set at the first call) passes first.
+  // futures unfinished") when the deadline (set at the first call) passes first. The
+  // futures complete at the first wait come in the order given (CPython: set order,
+  // which is arbitrary), those of each later wait in completion order.
   std::size_t next();
 
  private:
@@ -82,8 +98,8 @@ std::vector<bool> wait_futures(std::vector<FutureState*> futures, double timeout
 
 // as_completed(fs, timeout): iterating yields each distinct future of `fs` once, as it
 // completes, in completion order on the virtual clock (futures already complete when
-// iteration starts come first, also in completion order; CPython yields those in set
-// order). A negative timeout means none; with one, iterating raises TimeoutError when
+// iteration starts come first, in the order given: CPython yields those in set order,
+// which is arbitrary). A negative timeout means none; with one, iterating raises TimeoutError when
 // the clock reaches it (measured from the start of iteration) before all are yielded.
 template <typename T>
 class AsCompleted {

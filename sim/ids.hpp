@@ -38,7 +38,7 @@ enum class OpKind : std::uint8_t {
   kWorkGet,         // an executor worker takes the next work item
   kShutdown,
   kSleep,
-  kWait,            // Condition.wait, Event.wait, Barrier.wait, asyncio awaits
+  kWait,            // Condition.wait, Event.wait, Barrier.wait, Queue.join, futures.wait/as_completed
   kNotify,          // Condition.notify / notify_all
   kSet,             // Event.set
   kClear,           // Event.clear
@@ -51,6 +51,7 @@ enum class OpKind : std::uint8_t {
   kRandom,          // a draw of the model's seeded random()
   kWrite,           // output: one write to stdout
   kYield,
+  kAwait,           // an asyncio await (shown as "wait"): the task hands the loop on until a future is done
 };
 
 constexpr std::string_view op_name(OpKind kind) {
@@ -84,6 +85,7 @@ constexpr std::string_view op_name(OpKind kind) {
     case OpKind::kRandom: return "random";
     case OpKind::kWrite: return "write";
     case OpKind::kYield: return "yield";
+    case OpKind::kAwait: return "wait";
   }
   return "?";
 }

@@ -13,6 +13,7 @@
 // and message) as DFS, with at most as many executions, on every registered model at
 // small parameters and on generated programs (threads doing loads, stores, locked
 // increments, try-locks, nested locks, semaphore and reentrant sections).
+#include "dpor_differential.hpp"
 #include "support.hpp"
 
 #include "checker/strategies/splitmix.hpp"
@@ -30,19 +31,11 @@
 
 namespace {
 
-checker::ExploreOptions dpor_all(bool ignore_time = true) {
-  checker::ExploreOptions options;
-  options.strategy = checker::StrategyKind::kDpor;
-  options.stop_at_first_bug = false;
-  options.ignore_time = ignore_time;
-  return options;
-}
-
-checker::ExploreOptions dfs_all(bool ignore_time = true) {
-  checker::ExploreOptions options = test::dfs_all();
-  options.ignore_time = ignore_time;
-  return options;
-}
+using test::dfs_all;
+using test::dpor_all;
+using test::findings;
+using test::outcome_set;
+using test::same_as_dfs;
 
 sim::ModelInstance philosophers(int n, int meals) {
   return test::model("philosophers", {{"n", std::to_string(n)}, {"meals", std::to_string(meals)}});
@@ -56,38 +49,6 @@ checker::ExploreResult dpor_exact(const sim::ModelInstance& model, std::uint64_t
   CHECK(result.sleep_set_blocked == 0);
   CHECK(result.certificate == "exhaustive: all " + checker::with_commas(traces) + " traces explored (DPOR)");
   return result;
-}
-
-// The distinct findings, as kind and message (DPOR must find every one DFS finds:
-// also, for instance, each thing a daemon can be cut off doing).
-std::set<std::string> findings(const checker::ExploreResult& result) {
-  std::set<std::string> found;
-  for (const checker::FoundBug& bug : result.bugs) {
-    found.insert(std::string(sim::finding_kind_name(bug.trace.finding->kind)) + ": " + bug.trace.finding->message);
-  }
-  return found;
-}
-
-std::set<sim::Outcome> outcome_set(const checker::ExploreResult& result) {
-  std::set<sim::Outcome> values;
-  for (const checker::OutcomeCount& oc : result.outcomes) values.insert(oc.value);
-  return values;
-}
-
-// DFS and DPOR agree on `model`; returns false (and checks nothing) when DFS does not
-// finish within `cap` executions.
-bool same_as_dfs(const sim::ModelInstance& model, bool ignore_time, std::uint64_t cap) {
-  checker::ExploreOptions dfs = dfs_all(ignore_time);
-  dfs.max_executions = cap;
-  const checker::ExploreResult expected = checker::explore(model, dfs);
-  if (!expected.exhaustive) return false;
-  const checker::ExploreResult actual = checker::explore(model, dpor_all(ignore_time));
-  CHECK(actual.exhaustive);
-  CHECK(outcome_set(actual) == outcome_set(expected));
-  CHECK(findings(actual) == findings(expected));
-  CHECK(actual.executions <= expected.executions);
-  CHECK(actual.executions >= 1);
-  return true;
 }
 
 // The visible steps of each non-main thread in one execution, as op names.

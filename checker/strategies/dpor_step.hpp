@@ -17,14 +17,31 @@
 //     follow the order of creation (starts before the first scheduling point, where
 //     models usually start their threads, belong to no step and cost nothing);
 //   - sleep and yield without an object access nothing;
-//   - queue, event, future and executor operations access the object they are recorded
-//     on (see add_operation);
-//   - every other operation (waits of conditions, events, barriers and futures.wait,
-//     notify, abort, asyncio, ...) makes the step *global*: dependent with every other
-//     step. A wait is recorded on one object although its readiness can depend on others
-//     (futures.wait on its futures, Condition.wait on its lock), which a per-object rule
-//     would miss.
-// Over-approximating dependency only costs executions, never soundness.
+//   - the operations of the threading primitives, queues, futures and the executor
+//     access the objects they are recorded on (see add_operation). Each primitive
+//     records an event on every object whose state the step reads or changes, so the
+//     union over a step's events covers its effects:
+//       Condition.wait is three steps: the release of the lock (the thread joins the
+//       waiters in the same step; only a notify reads that, and a notify reads the
+//       lock, below), the wake-up or timeout (read-modify-write of the condition: it
+//       takes a wake-up), the re-acquire of the lock; notify read-modify-writes the
+//       condition, and over a Lock also reads the Lock (whether it is locked is the
+//       ownership check, which another thread's release changes; sim/condition.hpp);
+//       Event.wait's look and its wait, Barrier.wait's entry and passage (the action
+//       runs in the last thread's steps, and the step that releases the barrier
+//       records it), abort and reset, Queue.join: the object;
+//       futures.wait's step and as_completed's first step record a read of each future
+//       they look at; after its first step as_completed watches the futures left, and
+//       the step completing one records a write of the as_completed object, which
+//       the later waits read-modify-write (sim/futures_wait.hpp);
+//   - asyncio awaits (kAwait, and a sleep on the loop) make the step *global*:
+//     dependent with every other step. A task runs from one await to the next with
+//     the loop's baton, touching the loop's ready queue, timers and futures, which no
+//     event records.
+// Over-approximating dependency only costs executions, never soundness. A step known
+// only by its pending operation (a thread's next step, before it runs) has only that
+// operation's access, e.g. a futures wait only its own object; the strategy computes
+// the sleep sets again from the recorded steps after each execution (dpor.cpp).
 #pragma once
 
 #include "sim/execution.hpp"
@@ -125,14 +142,16 @@ inline void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pen
     case OpKind::kFinish:
       add(kThreadObject | object, Mode::kWrite);
       return;
-    // Queues, events, futures and the executor's work queue: each such operation reads
-    // or changes only the object it is recorded on, and every effect on another object
-    // is recorded as its own event (a take of work records the work queue and the
-    // item's future; a submit the work queue and the new future), so the union of a
-    // step's events covers what it touched. A look at the state (qsize, is_set, done)
-    // reads; everything else is a read-modify-write.
+    // Each operation reads or changes the object it is recorded on; every effect on
+    // another object is recorded as its own event (a take of work records the work
+    // queue and the item's future; a submit the work queue and the new future; a
+    // completion each as_completed watching the future), so the union of a step's
+    // events covers what it touched. A look at the state (qsize, is_set, done, locked,
+    // result(), which waits for the future and reads it) reads; everything else,
+    // including the waits of the threading primitives, is a read-modify-write.
     case OpKind::kRead:
     case OpKind::kFutureDone:
+    case OpKind::kFutureResult:
       if (object == sim::kNoObject) {
         global = true;
       } else {
@@ -148,16 +167,18 @@ inline void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pen
     case OpKind::kWorkGet:
     case OpKind::kTaskStart:
     case OpKind::kTaskFinish:
-    case OpKind::kFutureResult:
     case OpKind::kCancel:
     case OpKind::kShutdown:
+    case OpKind::kWait:
+    case OpKind::kNotify:
+    case OpKind::kAbort:
       if (object == sim::kNoObject) {
         global = true;
       } else {
         add(object, Mode::kWrite);
       }
       return;
-    default:
+    default:  // kAwait: asyncio (see the header)
       global = true;
       return;
   }

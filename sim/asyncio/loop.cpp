@@ -97,8 +97,8 @@ void EventLoop::leave(TaskCore&) {
 
 void EventLoop::hand_over(ThreadId next) {
   running_ = next;
-  runtime_->visible(OpKind::kWait, id_, this);
-  runtime_->record(OpKind::kWait, id_);
+  runtime_->visible(OpKind::kAwait, id_, this);
+  runtime_->record(OpKind::kAwait, id_);
 }
 
 // One step of BaseEventLoop._run_once at a time: at the start of an iteration the due
@@ -172,7 +172,7 @@ bool EventLoop::sleep_until_next_timer() {
 // (with what every task awaits) once no other thread can run either.
 void EventLoop::stall() {
   stalled_ = true;
-  for (;;) runtime_->visible(OpKind::kWait, id_, this);
+  for (;;) runtime_->visible(OpKind::kAwait, id_, this);
 }
 
 void EventLoop::run_until_complete(const std::shared_ptr<FutureCore>& future) {

@@ -52,8 +52,8 @@ class TaskCore : public FutureCore, public DoneCallback, public Waitable {
   // On the task's own thread, while it holds the baton:
   // `await future`. Returns at once if it is done; otherwise suspends until it is, then
   // throws what the wake-up throws in (the future's exception, CancelledError). The
-  // caller reads the result. `kind` labels the recorded step (kWait, kSleep).
-  void await_future(const std::shared_ptr<FutureCore>& future, OpKind kind = OpKind::kWait);
+  // caller reads the result. `kind` labels the recorded step (kAwait, kSleep).
+  void await_future(const std::shared_ptr<FutureCore>& future, OpKind kind = OpKind::kAwait);
   // asyncio.sleep(0): gives every other ready callback one turn.
   void yield_turn();
 

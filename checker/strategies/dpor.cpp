@@ -10,7 +10,6 @@ namespace checker {
 namespace {
 using dpor::WakeupPool;
 
-constexpr sim::ThreadId kMaskBits = 64;
 
 // A sleeper whose next step reads whether some thread has finished (a join with a
 // timeout) may be woken by a finish the running execution cannot see yet.
@@ -30,11 +29,6 @@ bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
     if (s.thread == thread) return true;
   }
   return false;
-}
-
-bool DporStrategy::is_enabled(const Node& node, sim::ThreadId thread) const {
-  if (thread < kMaskBits) return ((node.enabled_mask >> thread) & 1) != 0;
-  return std::binary_search(enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end, thread);
 }
 
 void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
@@ -64,12 +58,12 @@ void DporStrategy::conservative_sleep(std::uint32_t decision) {
   const std::uint32_t begin = prev.sleep_begin;
   const std::uint32_t end = prev.sleep_end;
   for (std::uint32_t x = begin; x < end; ++x) {
-    const Sleeper s = sleep_[x];  // a copy: push_back may move sleep_
+    const Sleeper& s = sleep_[x];
     if (s.thread == taken.thread || !is_enabled(nodes_.back(), s.thread) || dependent(s.step, taken) ||
         reads_a_thread(s.step)) {
       continue;
     }
-    sleep_.push_back(s);
+    sleep_.push_back(s);  // (push_back copies an element of the vector itself correctly)
   }
   nodes_.back().sleep_end = static_cast<std::uint32_t>(sleep_.size());
 }
@@ -190,15 +184,16 @@ void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
 // Exact sleep sets, from the steps' recorded effects, for the points from `from` on.
 void DporStrategy::exact_sleep(std::uint32_t from) {
   if (from == 0) from = 1;
-  if (from >= nodes_.size()) return;
+  const auto points = static_cast<std::uint32_t>(nodes_.size());
+  if (from >= points) return;
   sleep_.resize(nodes_[from - 1].sleep_end);
-  for (std::uint32_t d = from; d < nodes_.size(); ++d) {
+  for (std::uint32_t d = from; d < points; ++d) {
     const Node& prev = nodes_[d - 1];
     Node& node = nodes_[d];
     const dpor::Step& taken = analysis_.step(d - 1);
     node.sleep_begin = static_cast<std::uint32_t>(sleep_.size());
     for (std::uint32_t x = prev.sleep_begin; x < prev.sleep_end; ++x) {
-      const Sleeper s = sleep_[x];
+      const Sleeper& s = sleep_[x];
       if (analysis_.touches(d - 1, s.thread) || !is_enabled(node, s.thread) ||
           dependent(s.step, taken)) {
         continue;

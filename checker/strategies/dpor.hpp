@@ -41,6 +41,7 @@
 #include "checker/strategies/dpor_wakeup.hpp"
 #include "checker/strategy.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -78,6 +79,7 @@ class DporStrategy final : public Strategy {
   std::size_t wakeup_nodes() const { return pool_.live(); }
 
  private:
+  static constexpr sim::ThreadId kMaskBits = 64;  // Node::enabled_mask
   struct Sleeper {
     sim::ThreadId thread;
     dpor::Step step;  // its next step, as explored from this scheduling point
@@ -103,7 +105,10 @@ class DporStrategy final : public Strategy {
     return {sleep_.data() + node.sleep_begin, node.sleep_end - node.sleep_begin};
   }
   bool asleep(const Node& node, sim::ThreadId thread) const;
-  bool is_enabled(const Node& node, sim::ThreadId thread) const;
+  bool is_enabled(const Node& node, sim::ThreadId thread) const {
+    if (thread < kMaskBits) return ((node.enabled_mask >> thread) & 1) != 0;
+    return std::binary_search(enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end, thread);
+  }
   void push_node(std::span<const sim::ThreadId> enabled);
   sim::ThreadId choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);

@@ -119,12 +119,9 @@ void Analysis::order_after_earlier_time(Clock* v, std::uint32_t advance) const {
   }
 }
 
-// The steps after `since` that enabled or disabled thread t without moving it come
-// before step k.
-void Analysis::take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since) {
-  const auto from = static_cast<std::uint32_t>(since + 1);
-  if (from >= info_.size()) return;
-  for (std::size_t x = info_[from].flip_begin; x < flips_.size(); ++x) {  // all before k
+// The flips from `first` on (all before step k) of thread t: those steps come before k.
+void Analysis::take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first) {
+  for (std::size_t x = first; x < flips_.size(); ++x) {
     if (flips_[x].thread != t) continue;
     enablers_.push_back(flips_[x].step);
     merge(vc(k), flips_[x].step);
@@ -172,15 +169,20 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     touched_.push_back(t);
   };
   const std::size_t first_event = e;
+  const std::size_t events_end = events.size();
+  std::size_t x = e;  // (a local: e is a reference the stores below could alias)
   bool value_taken = false;
-  for (; e < events.size() && events[e].decision <= k + 1; ++e) {
-    const sim::Event& ev = events[e];
+  bool orders_threads = false;  // a join or a start among the events (see below)
+  for (; x < events_end && events[x].decision <= k + 1; ++x) {
+    const sim::Event& ev = events[x];
     touch(ev.thread);
     if (ev.kind == sim::OpKind::kStart) {
       touch(ev.object);
       if (ev.object < threads_ && now[ev.object].finish == kNotStarted) now[ev.object].finish = kNoFinish;
+      orders_threads = true;
     }
     if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
+    orders_threads |= ev.kind == sim::OpKind::kJoin;
     s.add_operation(ev.kind, ev.object, false);
     if (!value_taken && ev.thread == p && ev.kind == point.kind && ev.object == point.object) {
       s.has_value = ev.has_value;
@@ -188,13 +190,14 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       value_taken = true;
     }
   }
+  e = x;
   const auto touched_end = static_cast<std::uint32_t>(touched_.size());
   info.touched_end = touched_end;
   info.signature = s.signature();
 
   info.enabler_begin = static_cast<std::uint32_t>(enablers_.size());
   take_enablers(k, p, before[p].last_touch);
-  for (std::uint32_t x = first_touched; x < touched_end; ++x) take_enablers(k, touched_[x], before[touched_[x]].last_touch);
+  for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
   info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
   order_after_dependent(k, before);
   Clock* v = vc(k);
@@ -205,9 +208,14 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   // orders the joiner after the joined thread's finish; a child starts from its
   // parent's clock.
   now[p].clock = static_cast<std::int32_t>(k);
-  for (std::uint32_t x = first_touched; x < touched_end; ++x) max_into(own_clock(now, touched_[x], k), v, stride_);
-  for (std::size_t x = first_event; x < e; ++x) {
-    const sim::Event& ev = events[x];
+  now[p].last_touch = static_cast<std::int32_t>(k);
+  now[p].last_own = static_cast<std::int32_t>(k);
+  for (std::uint32_t t = first_touched; t < touched_end; ++t) {
+    max_into(own_clock(now, touched_[t], k), v, stride_);
+    now[touched_[t]].last_touch = static_cast<std::int32_t>(k);
+  }
+  for (std::size_t y = first_event; orders_threads && y < e; ++y) {
+    const sim::Event& ev = events[y];
     if (ev.thread >= threads_ || ev.object >= threads_) continue;
     if (ev.kind == sim::OpKind::kJoin && now[ev.object].finish >= 0) {
       max_into(own_clock(now, ev.thread, k), vc(now[ev.object].finish), stride_);
@@ -216,9 +224,6 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       max_into(child, row(now[ev.thread].clock), stride_);
     }
   }
-  now[p].last_touch = static_cast<std::int32_t>(k);
-  now[p].last_own = static_cast<std::int32_t>(k);
-  for (std::uint32_t x = first_touched; x < touched_end; ++x) now[touched_[x]].last_touch = static_cast<std::int32_t>(k);
 
   // Enabling: threads this step enabled or disabled without moving them, in order.
   std::span<const sim::ThreadId> next;
@@ -234,7 +239,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   }
   if (threads_ <= kMaskBits) {  // every thread has its bit
     std::uint64_t moved = std::uint64_t{1} << p;
-    for (std::uint32_t x = first_touched; x < touched_end; ++x) moved |= std::uint64_t{1} << touched_[x];
+    for (std::uint32_t t = first_touched; t < touched_end; ++t) moved |= std::uint64_t{1} << touched_[t];
     for (std::uint64_t flipped = (point.enabled_mask ^ next_mask) & ~moved; flipped != 0; flipped &= flipped - 1) {
       flips_.push_back({k, static_cast<sim::ThreadId>(std::countr_zero(flipped))});
     }
@@ -255,7 +260,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
       continue;
     }
     bool moved = flipped == p || flipped >= threads_;
-    for (std::uint32_t x = first_touched; x < touched_end; ++x) moved |= touched_[x] == flipped;
+    for (std::uint32_t t = first_touched; t < touched_end; ++t) moved |= touched_[t] == flipped;
     if (!moved) flips_.push_back({k, flipped});
   }
 }
@@ -379,7 +384,8 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   out.clear();
   scratch_.resize(stride_);
   Clock* r = scratch_.data();
-  for (std::uint32_t j = from; j < size(); ++j) {
+  const std::uint32_t steps = size();
+  for (std::uint32_t j = from; j < steps; ++j) {
     const Step& sj = steps_[j];
     const sim::ThreadId q = sj.thread;
     copy_clock(r, row(info_[j].pre), stride_);
@@ -390,7 +396,8 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     const ThreadState* at = state(std::min(j, real_));
     heads_.clear();
     for (sim::ThreadId t = 0; t < threads_; ++t) {
-      if (t != q && at[t].last_own != kNone) heads_.push_back({t, at[t].last_own});
+      const std::int32_t last = at[t].last_own;
+      if (t != q && last != kNone && !covers(r, t, last)) heads_.push_back({t, last});
     }
     for (;;) {
       std::int32_t latest = kNone;

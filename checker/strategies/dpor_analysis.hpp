@@ -98,7 +98,7 @@ class Analysis {
   void add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed);
 
   std::uint32_t real_steps() const { return real_; }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(steps_.size()); }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(info_.size()); }
   const Step& step(std::uint32_t k) const { return steps_[k]; }
   // True if step a (a < b) happens before step b.
   bool happens_before(std::uint32_t a, std::uint32_t b) const {
@@ -151,7 +151,13 @@ class Analysis {
   void process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e);
   void order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
-  void take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since);
+  // The steps after `since` that enabled or disabled thread t without moving it come
+  // before step k. (Inline: there are seldom any.)
+  void take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since) {
+    const auto from = static_cast<std::size_t>(since + 1);
+    if (from < info_.size() && info_[from].flip_begin < flips_.size()) take_flips(k, t, info_[from].flip_begin);
+  }
+  void take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first);
   bool enabled_at(std::uint32_t k, sim::ThreadId t) const;
   bool transparent(std::uint32_t i, std::uint32_t j) const;
   bool is_enabler(std::uint32_t i, std::uint32_t j) const;

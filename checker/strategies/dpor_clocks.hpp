@@ -1,7 +1,7 @@
 // Vector clocks for the DPOR analysis (dpor_analysis.hpp): one clock per thread, in
-// rows whose width is a multiple of 4, so a row is copied in 16-byte blocks. Rows are
-// short (a handful of threads) and copied several times per step, where a memcpy call
-// would cost more than the copy.
+// rows whose width is a multiple of 4, so a row is copied and merged in 16-byte blocks.
+// Rows are short (a handful of threads) and copied several times per step, where a
+// memcpy call would cost more than the copy.
 #pragma once
 
 #include <algorithm>
@@ -20,8 +20,19 @@ inline void copy_clock(Clock* to, const Clock* from, std::uint32_t width) {
   for (std::uint32_t t = 0; t < width; t += 4) std::memcpy(to + t, from + t, 4 * sizeof(Clock));
 }
 
+// Four clocks at a time, as one vector (GCC and Clang vector extensions: SSE2 on
+// x86-64, which -O2 does not vectorize the scalar loop into).
+using ClockBlock = Clock __attribute__((vector_size(4 * sizeof(Clock))));
+
 inline void max_clock(Clock* into, const Clock* from, std::uint32_t width) {
-  for (std::uint32_t t = 0; t < width; ++t) into[t] = std::max(into[t], from[t]);
+  for (std::uint32_t t = 0; t < width; t += 4) {
+    ClockBlock a;
+    ClockBlock b;
+    std::memcpy(&a, into + t, sizeof a);
+    std::memcpy(&b, from + t, sizeof b);
+    a = a > b ? a : b;
+    std::memcpy(into + t, &a, sizeof a);
+  }
 }
 
 // A stack of clock rows that keeps its storage when it shrinks, so steady-state

@@ -1,7 +1,5 @@
 #include "sim/runtime.hpp"
 
-#include <boost/context/preallocated.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +30,7 @@ Runtime::~Runtime() {
   retiring_ = true;
   live_exceptions_ = os_thread_exception_state();
   for (ThreadId id = 0; id < threads_.size(); ++id) {
-    if (!threads_[id]->fiber) continue;
+    if (threads_[id]->context.fiber == nullptr) continue;
     current_ = kHost;
     switch_to(id);  // its loop ends and it returns to us
   }
@@ -73,48 +71,52 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
 
 // --- switching ---------------------------------------------------------------------
 
-StackBounds Runtime::bounds_of(ThreadId id) const {
-  return id == kHost ? host_stack_ : threads_[id]->stack;
-}
-
 // Suspends the running context and resumes `next`; returns when someone switches back.
 // The C++ exception state goes with the context (see exception_state.hpp): whoever
 // switches back here restores ours.
 void Runtime::switch_to(ThreadId next) {
-  const ThreadId self = current_;
-  void** fake_stack = self == kHost ? &host_fake_stack_ : &state(self).fake_stack;
-  switching_from_ = self;
+  Context& self = context_of(current_);
+  Context& to = context_of(next);
+  switching_from_ = &self;
   current_ = next;
-  exceptions_of(self) = *live_exceptions_;
-  *live_exceptions_ = exceptions_of(next);
-  before_switch(fake_stack, bounds_of(next));
-  boost::context::fiber from = std::move(fiber_of(next)).resume();
-  land(*fake_stack, std::move(from));
+  self.exceptions = *live_exceptions_;
+  *live_exceptions_ = to.exceptions;
+  before_switch(&self.fake_stack, to.stack);
+  namespace ctx = boost::context::detail;
+  land(self.fake_stack, ctx::jump_fcontext(std::exchange(to.fiber, nullptr), this).fctx);
 }
 
 // First thing on a stack after a switch: store the continuation of whoever switched
 // to us in its slot (empty if that fiber finished).
-void Runtime::land(void* fake_stack, boost::context::fiber&& from_fiber) {
+void Runtime::land(void* fake_stack, boost::context::detail::fcontext_t from_fiber) {
   const StackBounds from = after_switch(fake_stack);
-  if (switching_from_ == kHost) host_stack_ = from;
-  fiber_of(switching_from_) = std::move(from_fiber);
+  if (switching_from_ == &host_) host_.stack = from;
+  switching_from_->fiber = from_fiber;
 }
 
 // A slot's fiber outlives its thread: once the body is done it parks, and the next
 // thread started in the same slot (usually in the next execution) resumes it, so
 // starting a thread costs one switch instead of a fiber and stack set-up and tear-down.
 // ~Runtime retires the parked fibers, so none is ever destroyed while suspended.
-boost::context::fiber Runtime::entry(ThreadId self, boost::context::fiber&& caller) {
-  land(nullptr, std::move(caller));
+// The first switch to a slot's fiber lands here; every switch passes the runtime, and
+// current_ already names the thread being switched to.
+void Runtime::fiber_main(boost::context::detail::transfer_t caller) {
+  Runtime& runtime = *static_cast<Runtime*>(caller.data);
+  runtime.entry(runtime.current_, caller.fctx);
+}
+
+void Runtime::entry(ThreadId self, boost::context::detail::fcontext_t caller) {
+  land(nullptr, caller);
   while (!retiring_) {
     run_body(self);
     switch_to(after_finish(self));  // parked until this slot's next thread starts
   }
-  switching_from_ = self;
+  switching_from_ = &state(self).context;
   current_ = kHost;
-  *live_exceptions_ = host_exceptions_;
-  before_switch(nullptr, host_stack_);  // this stack is done for good
-  return std::move(host_fiber_);
+  *live_exceptions_ = host_.exceptions;
+  before_switch(nullptr, host_.stack);  // this stack is done for good
+  boost::context::detail::jump_fcontext(std::exchange(host_.fiber, nullptr), this);
+  internal_error("a retired fiber was resumed");
 }
 
 void Runtime::run_body(ThreadId self) {
@@ -123,8 +125,6 @@ void Runtime::run_body(ThreadId self) {
     me.body();
     if (self == kMainThread) join_non_daemon_threads();
   } catch (const Cancelled&) {
-  } catch (const boost::context::detail::forced_unwind&) {
-    throw;  // Boost's own unwinding of a destroyed fiber must pass
   } catch (const std::exception& error) {
     fail_silently(FindingKind::kUncaughtException, error.what(), self);
   } catch (...) {
@@ -139,7 +139,7 @@ void Runtime::run_body(ThreadId self) {
 
 // --- threads -----------------------------------------------------------------------
 
-ThreadId Runtime::create_thread(std::function<void()> body, std::string_view name, bool daemon) {
+ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view name, bool daemon) {
   const ThreadId id = thread_count_++;
   if (id == threads_.size()) {
     threads_.push_back(std::make_unique<ThreadState>());
@@ -154,6 +154,7 @@ ThreadId Runtime::create_thread(std::function<void()> body, std::string_view nam
   t.waiting_on = nullptr;
   t.deadline = kNever;
   t.return_to = kNoThread;
+  t.joiners = 0;
   t.killed = false;
   t.orphaned_wait.clear();
   if (name.empty()) {
@@ -173,13 +174,10 @@ void Runtime::start_thread(ThreadId id) {
   ThreadState& t = state(id);
   if (t.status != Status::kNew) fail(FindingKind::kMisuse, "threads can only be started once");
   if (id != kMainThread) record(OpKind::kStart, id);
-  if (!t.fiber) {  // a new slot; otherwise its parked fiber from an earlier thread is reused
+  if (t.context.fiber == nullptr) {  // a new slot; otherwise its parked fiber from an earlier thread is reused
     const boost::context::stack_context stack = stacks_.take();
-    t.stack = {static_cast<char*>(stack.sp) - stack.size, stack.size};
-    t.fiber = boost::context::fiber(
-        std::allocator_arg, boost::context::preallocated(stack.sp, stack.size, stack),
-        PooledStackAllocator(stacks_),
-        [this, id](boost::context::fiber&& caller) { return entry(id, std::move(caller)); });
+    t.context.stack = {static_cast<char*>(stack.sp) - stack.size, stack.size};
+    t.context.fiber = boost::context::detail::make_fcontext(stack.sp, stack.size, &Runtime::fiber_main);
   }
   t.status = Status::kRunning;
   // A started thread runs eagerly up to its first visible operation and comes back;
@@ -196,15 +194,22 @@ void Runtime::join_thread(ThreadId id, double timeout) {
   if (t.status == Status::kNew) {
     fail(FindingKind::kMisuse, "cannot join thread " + thread_name(id) + " before it is started");
   }
-  if (t.status != Status::kFinished) visible_until(OpKind::kJoin, id, &t, deadline_after(timeout));
+  if (t.status != Status::kFinished) {
+    ++t.joiners;
+    visible_until(OpKind::kJoin, id, &t, deadline_after(timeout));
+    --t.joiners;
+  }
   record(OpKind::kJoin, id, t.status == Status::kFinished ? 1 : 0, timeout >= 0);
 }
 
 void Runtime::join_at_scope_exit(ThreadId id) noexcept {
   ThreadState& t = state(id);
   if (cancelling_ || t.status == Status::kNew || t.status == Status::kFinished) return;
-  if (id == current_ || !try_visible(OpKind::kJoin, id, &t)) return;
-  record(OpKind::kJoin, id);
+  if (id == current_) return;
+  ++t.joiners;
+  const bool joined = try_visible(OpKind::kJoin, id, &t);
+  --t.joiners;
+  if (joined) record(OpKind::kJoin, id);
 }
 
 bool Runtime::ThreadState::ready(ThreadId) const { return status == Status::kFinished; }
@@ -216,6 +221,7 @@ std::string Runtime::ThreadState::describe_wait(ThreadId) const {
 // A joiner's join completes as soon as the joined thread finishes; it runs eagerly up
 // to its next visible operation (see the protocol in the header).
 void Runtime::wake_joiners(ThreadId finished) {
+  if (state(finished).joiners == 0) return;
   for (ThreadId id = 0; id < thread_count_ && !cancelling_; ++id) {
     ThreadState& t = state(id);
     if (t.status != Status::kParked || t.pending_kind != OpKind::kJoin ||
@@ -408,10 +414,11 @@ ThreadId Runtime::decide() {
     // Counted in locals and stored once: the stores through `enabled` may alias the
     // members, which would make the compiler reload them on every thread.
     const ThreadId threads = thread_count_;
+    const std::unique_ptr<ThreadState>* const slots = threads_.data();
     std::uint32_t count = 0;
     std::uint64_t mask = 0;
     for (ThreadId id = 0; id < threads; ++id) {
-      const ThreadState& t = *threads_[id];
+      const ThreadState& t = *slots[id];
       if (t.status != Status::kParked) continue;
       any_parked = true;
       if (!is_enabled(t)) continue;
@@ -449,7 +456,7 @@ ThreadId Runtime::decide() {
 // Why the thread at the scheduling point keeps or loses the processor; also checks
 // that the scheduler kept its contract. (The enabled set is the one decide() just
 // offered: choosing changes nothing.)
-SwitchReason Runtime::switch_reason(ThreadId chosen) const {
+inline SwitchReason Runtime::switch_reason(ThreadId chosen) const {
   const auto enabled = [this](ThreadId id) {
     if (id < 64) return ((enabled_mask_ >> id) & 1) != 0;
     return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;

@@ -30,7 +30,7 @@
 #include "sim/switch_annotations.hpp"
 #include "sim/waitable.hpp"
 
-#include <boost/context/fiber.hpp>
+#include <boost/context/detail/fcontext.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -116,7 +116,7 @@ class Runtime {
   void forget_waitable(const Waitable& object);
   const std::string& object_name(ObjectId id) const { return record_.object_names[id]; }
 
-  ThreadId create_thread(std::function<void()> body, std::string_view name, bool daemon);
+  ThreadId create_thread(std::function<void()>&& body, std::string_view name, bool daemon);
   void start_thread(ThreadId id);
   // Joins `id`; a timeout >= 0 (seconds) gives up when the virtual clock reaches it.
   void join_thread(ThreadId id, double timeout = -1);
@@ -167,6 +167,17 @@ class Runtime {
   enum class Status : std::uint8_t { kNew, kRunning, kParked, kFinished };
   static constexpr ThreadId kHost = kNoThread - 1;  // the OS stack that called run()
 
+  // Where a suspended context resumes: a modeled thread's fiber, or the host's stack.
+  // Raw fcontext (Boost.Context's own layer under its fiber class): a switch is one
+  // jump_fcontext and nothing else, and the runtime never destroys a suspended
+  // context, which is what the fiber class's extra bookkeeping is for.
+  struct Context {
+    boost::context::detail::fcontext_t fiber = nullptr;  // its suspended continuation; null while it runs
+    ExceptionState exceptions;    // its C++ exception state while it is suspended
+    StackBounds stack;
+    void* fake_stack = nullptr;   // AddressSanitizer's bookkeeping for this stack
+  };
+
   // A thread's state doubles as the Waitable of a join on it.
   struct ThreadState final : Waitable {
     const Runtime* runtime = nullptr;
@@ -175,10 +186,7 @@ class Runtime {
     ThreadId blocker(ThreadId waiter) const override;
     std::string describe_wait(ThreadId waiter) const override;
 
-    boost::context::fiber fiber;       // its suspended continuation; empty while it runs
-    ExceptionState exceptions;         // its C++ exception state while it is suspended
-    StackBounds stack;
-    void* fake_stack = nullptr;        // AddressSanitizer's bookkeeping for this stack
+    Context context;
     std::function<void()> body;
     Status status = Status::kNew;
     bool daemon = false;
@@ -187,19 +195,19 @@ class Runtime {
     const Waitable* waiting_on = nullptr;  // null: enabled, unless it waits for `deadline`
     Nanos deadline = kNever;               // the pending operation also proceeds at this time
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
+    std::uint32_t joiners = 0;             // threads parked in a join on it (never fewer; more after a cancelled join)
     std::string orphaned_wait;             // what it waited on, if that object was destroyed
     bool killed = false;                   // a daemon being cut off: it unwinds at once
   };
   std::string describe_pending(const ThreadState& t) const;
 
   ThreadState& state(ThreadId id) { return *threads_[id]; }
-  boost::context::fiber& fiber_of(ThreadId id) { return id == kHost ? host_fiber_ : threads_[id]->fiber; }
-  ExceptionState& exceptions_of(ThreadId id) { return id == kHost ? host_exceptions_ : threads_[id]->exceptions; }
+  Context& context_of(ThreadId id) { return id == kHost ? host_ : threads_[id]->context; }
   void switch_to(ThreadId next);
-  boost::context::fiber entry(ThreadId self, boost::context::fiber&& caller);
+  static void fiber_main(boost::context::detail::transfer_t caller);
+  [[noreturn]] void entry(ThreadId self, boost::context::detail::fcontext_t caller);
   void run_body(ThreadId self);
-  void land(void* fake_stack, boost::context::fiber&& from_fiber);
-  StackBounds bounds_of(ThreadId id) const;
+  void land(void* fake_stack, boost::context::detail::fcontext_t from_fiber);
   ThreadId decide();
   SwitchReason switch_reason(ThreadId chosen) const;
   bool is_enabled(const ThreadState& t) const;
@@ -224,13 +232,10 @@ class Runtime {
   std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
   std::vector<std::string> default_names_;             // "Thread-N", built once
   std::uint32_t unnamed_threads_ = 0;                   // CPython numbers unnamed threads only
-  boost::context::fiber host_fiber_;
-  StackBounds host_stack_;
-  void* host_fake_stack_ = nullptr;
-  ExceptionState host_exceptions_;
+  Context host_;                       // the OS stack that called run()
+  Context* switching_from_ = &host_;   // who is suspending during a switch
   ExceptionState* live_exceptions_ = os_thread_exception_state();  // this OS thread's
   ThreadId current_ = kHost;
-  ThreadId switching_from_ = kHost;    // who is suspending during a switch
   Scheduler* scheduler_ = nullptr;
   RunOptions options_;
   Nanos now_ = 0;                      // the virtual clock

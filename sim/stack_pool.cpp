@@ -24,11 +24,6 @@ StackPool::~StackPool() {
 }
 
 boost::context::stack_context StackPool::take() {
-  if (!free_.empty()) {
-    auto stack = free_.back();
-    free_.pop_back();
-    return stack;
-  }
   const std::size_t guard = page_size();
   void* base = ::mmap(nullptr, stack_size_ + guard, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -38,12 +33,7 @@ boost::context::stack_context StackPool::take() {
   stack.size = stack_size_;
   stack.sp = static_cast<char*>(base) + guard + stack_size_;  // stacks grow down: sp is the top
   all_.push_back(stack);
-  free_.reserve(all_.size());
   return stack;
-}
-
-void StackPool::give_back(boost::context::stack_context stack) noexcept {
-  free_.push_back(stack);  // capacity reserved in take(): cannot throw
 }
 
 }  // namespace sim

@@ -383,7 +383,9 @@ bool Analysis::transparent(std::uint32_t i, std::uint32_t j) const {
 void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
   out.clear();
   scratch_.resize(stride_);
+  heads_.resize(threads_);
   Clock* r = scratch_.data();
+  Head* heads = heads_.data();
   const std::uint32_t steps = size();
   for (std::uint32_t j = from; j < steps; ++j) {
     const Step& sj = steps_[j];
@@ -394,19 +396,18 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     // through each other thread's chain of steps; a thread is done at its first step
     // that happens before j, or before a race found.
     const ThreadState* at = state(std::min(j, real_));
-    heads_.clear();
+    std::size_t open = 0;  // heads[0, open): the threads still to scan
     for (sim::ThreadId t = 0; t < threads_; ++t) {
       const std::int32_t last = at[t].last_own;
-      if (t != q && last != kNone && !covers(r, t, last)) heads_.push_back({t, last});
+      if (t != q && last != kNone && !covers(r, t, last)) heads[open++] = {t, last};
     }
-    for (;;) {
+    while (open > 0) {
       std::int32_t latest = kNone;
       std::size_t pick = 0;
-      for (std::size_t h = 0; h < heads_.size();) {
-        const Head head = heads_[h];
+      for (std::size_t h = 0; h < open;) {
+        const Head head = heads[h];
         if (head.step == kNone || covers(r, head.thread, head.step)) {
-          heads_[h] = heads_.back();
-          heads_.pop_back();
+          heads[h] = heads[--open];
           continue;
         }
         if (head.step > latest) {
@@ -417,7 +418,7 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
       }
       if (latest == kNone) break;
       const auto i = static_cast<std::uint32_t>(latest);
-      heads_[pick].step = info_[i].own_before;
+      heads[pick].step = info_[i].own_before;
       const Step& si = steps_[i];
       const bool dep = ((info_[i].signature & info_[j].signature) != 0 && dependent(si, sj)) ||
                        (virtual_step && latest == terminal_) || is_enabler(i, j) || observed(i, j);

@@ -100,13 +100,15 @@ void Runtime::land(void* fake_stack, boost::context::detail::fcontext_t from_fib
 // ~Runtime retires the parked fibers, so none is ever destroyed while suspended.
 // The first switch to a slot's fiber lands here; every switch passes the runtime, and
 // current_ already names the thread being switched to.
+// It lands before calling anything that does not return: AddressSanitizer unpoisons
+// the stack at such a call, and must know the switch to this stack by then.
 void Runtime::fiber_main(boost::context::detail::transfer_t caller) {
   Runtime& runtime = *static_cast<Runtime*>(caller.data);
-  runtime.entry(runtime.current_, caller.fctx);
+  runtime.land(nullptr, caller.fctx);
+  runtime.entry(runtime.current_);
 }
 
-void Runtime::entry(ThreadId self, boost::context::detail::fcontext_t caller) {
-  land(nullptr, caller);
+void Runtime::entry(ThreadId self) {
   while (!retiring_) {
     run_body(self);
     switch_to(after_finish(self));  // parked until this slot's next thread starts
@@ -224,7 +226,7 @@ void Runtime::wake_joiners(ThreadId finished) {
   if (state(finished).joiners == 0) return;
   for (ThreadId id = 0; id < thread_count_ && !cancelling_; ++id) {
     ThreadState& t = state(id);
-    if (t.status != Status::kParked || t.pending_kind != OpKind::kJoin ||
+    if (!is_parked(t.status) || t.pending_kind != OpKind::kJoin ||
         t.pending_object != finished) {
       continue;
     }
@@ -251,7 +253,7 @@ void Runtime::record_cut_off(const ThreadState& t) {
 
 void Runtime::cut_off_daemon(ThreadId id) noexcept {
   ThreadState& t = state(id);
-  if (cancelling_ || t.status != Status::kParked) return;
+  if (cancelling_ || !is_parked(t.status)) return;
   record_cut_off(t);
   t.killed = true;
   t.return_to = current_;
@@ -315,7 +317,7 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   if (cancelling_) return stop_newer_threads();
   const ThreadId self = current_;
   ThreadState& me = state(self);
-  me.status = Status::kParked;
+  me.status = wait == nullptr && me.deadline == kNever ? Status::kParkedEnabled : Status::kParked;
   me.pending_kind = kind;
   me.pending_object = object;
   me.waiting_on = wait;
@@ -339,7 +341,7 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
 bool Runtime::stop_newer_threads() {
   for (ThreadId id = thread_count_; id-- > current_ + 1;) {
     ThreadState& t = state(id);
-    if (t.status != Status::kParked && t.status != Status::kRunning) continue;
+    if (!is_parked(t.status) && t.status != Status::kRunning) continue;
     t.return_to = current_;
     switch_to(id);
   }
@@ -400,7 +402,7 @@ bool Runtime::advance_clock() {
   Nanos earliest = kNever;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
-    if (t.status == Status::kParked && t.deadline < earliest) earliest = t.deadline;
+    if (is_parked(t.status) && t.deadline < earliest) earliest = t.deadline;
   }
   if (earliest == kNever) return false;
   now_ = earliest;
@@ -419,9 +421,11 @@ ThreadId Runtime::decide() {
     std::uint64_t mask = 0;
     for (ThreadId id = 0; id < threads; ++id) {
       const ThreadState& t = *slots[id];
-      if (t.status != Status::kParked) continue;
-      any_parked = true;
-      if (!is_enabled(t)) continue;
+      if (t.status != Status::kParkedEnabled) {
+        if (t.status != Status::kParked) continue;
+        any_parked = true;  // only these matter: no thread is enabled when any_parked is read
+        if (!is_enabled(t)) continue;
+      }
       enabled[count++] = id;
       if (id < 64) mask |= std::uint64_t{1} << id;
     }
@@ -484,7 +488,7 @@ ThreadId Runtime::after_finish(ThreadId self) {
 ThreadId Runtime::next_to_cancel() const {
   for (ThreadId id = thread_count_; id-- > 0;) {
     const ThreadState& t = *threads_[id];
-    if (t.status == Status::kParked || t.status == Status::kRunning) return id;
+    if (is_parked(t.status) || t.status == Status::kRunning) return id;
   }
   return kHost;
 }
@@ -497,7 +501,7 @@ void Runtime::record_deadlock() {
   finding.kind = FindingKind::kDeadlock;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     const ThreadState& t = state(id);
-    if (t.status != Status::kParked || is_enabled(t)) continue;
+    if (!is_parked(t.status) || is_enabled(t)) continue;
     BlockedThread blocked;
     blocked.thread = id;
     blocked.op = t.pending_kind;

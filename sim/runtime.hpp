@@ -138,6 +138,9 @@ class Runtime {
   // True once the running thread must stop: the execution is over, or it is a daemon
   // being cut off. Primitives check it before touching shared state from a destructor.
   bool cancelling() const { return cancelling_ || (current_ != kHost && threads_[current_]->killed); }
+  // std::uncaught_exceptions() > 0 on the running thread, without the library call:
+  // its exception state is the live one (see exception_state.hpp).
+  bool unwinding() const { return live_exceptions_->uncaught_exceptions > 0; }
   // Python kills daemon threads at exit without running their cleanup. Called on the
   // main thread when a daemon's handle goes away at the end of main (while the objects
   // the daemon uses still exist): records the cut-off and stops the daemon there.
@@ -164,7 +167,10 @@ class Runtime {
 #endif
 
  private:
-  enum class Status : std::uint8_t { kNew, kRunning, kParked, kFinished };
+  // A parked thread is kParkedEnabled when its pending operation can always proceed
+  // (no object to wait for, no deadline), so decide() takes it without asking.
+  enum class Status : std::uint8_t { kNew, kRunning, kParked, kFinished, kParkedEnabled };
+  static bool is_parked(Status status) { return status == Status::kParked || status == Status::kParkedEnabled; }
   static constexpr ThreadId kHost = kNoThread - 1;  // the OS stack that called run()
 
   // Where a suspended context resumes: a modeled thread's fiber, or the host's stack.
@@ -205,7 +211,7 @@ class Runtime {
   Context& context_of(ThreadId id) { return id == kHost ? host_ : threads_[id]->context; }
   void switch_to(ThreadId next);
   static void fiber_main(boost::context::detail::transfer_t caller);
-  [[noreturn]] void entry(ThreadId self, boost::context::detail::fcontext_t caller);
+  [[noreturn]] void entry(ThreadId self);
   void run_body(ThreadId self);
   void land(void* fake_stack, boost::context::detail::fcontext_t from_fiber);
   ThreadId decide();

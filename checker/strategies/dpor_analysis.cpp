@@ -365,15 +365,16 @@ bool Analysis::transparent(std::uint32_t i, std::uint32_t j) const {
   if (info_[j].pp < static_cast<std::int32_t>(i)) {
     // j's thread was parked at j's operation when i ran: the recorded enabled set says
     // whether it could have gone first in this order of the steps. Disabled, it could
-    // still go first in an equivalent order, when the step that enabled it does not
-    // happen after i and so can move before i (a futures.wait, ready once a worker took
-    // a cancelled task, reads a future that i cancelled: tests/test_dpor_regressions.cpp).
+    // still go first in an equivalent order when a step before j that j comes after
+    // does not come after i: it can move before i, and it may be what makes j ready
+    // (a futures.wait is ready after any of several completions; tests/
+    // test_dpor_regressions.cpp). Only when all of them come after i is i no race.
     if (enabled_at(i, sj.thread)) return false;
-    std::int64_t last_flip = -1;  // the latest step from i on that enabled or disabled j's thread
-    for (std::uint32_t x = info_[i].flip_begin; x < info_[j].flip_begin; ++x) {
-      if (flips_[x].thread == sj.thread) last_flip = flips_[x].step;
+    const std::uint32_t end = std::min(j, real_);
+    for (std::uint32_t x = i + 1; x < end; ++x) {
+      if (happens_before(x, j) && !happens_before(i, x)) return false;
     }
-    return last_flip < 0 || last_flip == i || happens_before(i, static_cast<std::uint32_t>(last_flip));
+    return true;
   }
   // j's thread moved after i, so its readiness at i is not recorded. A blocking acquire
   // cannot pass a lock that is held: one being released (by an owner), or one a

@@ -22,10 +22,10 @@
 // POPL 2014; "Source sets", JACM 2017): i races with j when they are dependent, of
 // different threads, and i happens before j through no other step. Blocking is
 // handled as in Nidhugg's lock races: a dependent step i after which j's thread could
-// not have run j anyway (its thread was disabled at i, and the step that enabled it is
-// i or happens after i; or i is the release j waited for) is *transparent*: it is no
-// race, and the search goes on past it, so a blocked acquire races with the previous
-// acquire of the lock instead of with the release.
+// not have run j anyway (its thread was disabled at i, and every step between them
+// that j comes after also comes after i; or i is the release j waited for) is
+// *transparent*: it is no race, and the search goes on past it, so a blocked acquire
+// races with the previous acquire of the lock instead of with the release.
 // Virtual steps race like real ones (a thread blocked at the end of a deadlock races
 // with the acquire that blocked it), and the last step of an execution that ended
 // with threads still able to run (a finding) disables them all, so it depends on

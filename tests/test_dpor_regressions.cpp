@@ -23,8 +23,8 @@ TEST_SUITE("dpor") {
 // before them. In every order DPOR ran first, the worker took f1 after A's cancel of
 // f0: B was disabled there, the race was dropped, and B's wait, ordered after that
 // cancel, hid the race of B's load with A's earlier store, so "A cancelled f1, B saw
-// x == 0" ("12 20") was never run. Now i is transparent only if the step that enabled
-// j's thread is i or happens after i. (Generated program seed 5,000,000 #123 of
+// x == 0" ("12 20") was never run. Now i is transparent only if every step between i
+// and j that j comes after also comes after i. (Generated program seed 5,000,000 #123 of
 // test_dpor_effects.cpp had the same shape at 1c0a784, where waits were dependent with
 // every step: a lost notify that DPOR missed.)
 TEST_CASE("DPOR: a wait enabled by a step that could move before a dependent step races with it") {

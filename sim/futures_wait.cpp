@@ -39,10 +39,18 @@ CompletionWait::CompletionWait(std::string_view call, ReturnWhen when, std::vect
       futures_(std::move(futures)),
       watch_(watch) {}
 
-// The futures outlive their waiters (as_completed's caller holds them).
+// The futures outlive their waiters (as_completed's caller holds them). Unwatching a
+// future changes what its completion does (no kSet on this waiter's object), so the
+// step records a read of each one: it depends on their completions, which partial-
+// order reduction must otherwise think commute with it (an as_completed that timed
+// out before a completion vs. one that saw it: tests/test_dpor_regressions.cpp).
 CompletionWait::~CompletionWait() {
   if (watching_) {
-    for (FutureState* f : futures_) f->remove_watcher(id_);
+    const bool recorded = !runtime_->cancelling();  // the execution is over: nothing to order
+    for (FutureState* f : futures_) {
+      f->remove_watcher(id_);
+      if (recorded) runtime_->record(OpKind::kRead, f->id());
+    }
   }
   runtime_->forget_waitable(*this);
 }

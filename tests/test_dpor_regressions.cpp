@@ -65,4 +65,42 @@ TEST_CASE("DPOR: a wait enabled by a step that could move before a dependent ste
   }
 }
 
+// A step's recorded effects must not depend on the order of steps DPOR thinks commute.
+// as_completed watches the futures left after its first wait, so a completion records
+// a set on the as_completed object, which its later waits read. A wait that times out
+// ends the generator, which unwatches the futures left: after it, f0's completion sets
+// nothing, so the timed-out wait and the completion looked independent, and the order
+// "f1 done, first wait (gets f1), f0 done, second wait (gets f0)" ("12") was never
+// run when time is ignored (a timed wait can time out at any point). Unwatching now
+// records a read of each future, which orders it with their completions. (Generated
+// programs seed 6,000,000 #219 and #851 of test_dpor_effects.cpp at 1b6a527.)
+TEST_CASE("DPOR: an as_completed that times out races with the completions it stops watching") {
+  const sim::ModelInstance model = test::inline_model("as_completed timeout unwatches", [] {
+    sim::ThreadPoolExecutor pool(2);
+    std::vector<sim::Future<std::int64_t>> fs;
+    fs.push_back(pool.submit([]() -> std::int64_t { return 5; }));
+    fs.push_back(pool.submit([]() -> std::int64_t { return 1; }));
+    std::int64_t seen = 0;
+    try {
+      for (const sim::Future<std::int64_t>& f : sim::as_completed(fs, 0.5)) seen = seen * 7 + f.result();
+    } catch (const sim::TimeoutError&) {
+      seen = seen * 7 + 8;
+    }
+    pool.shutdown();
+    sim::outcome(std::to_string(seen));
+  });
+  // The results in the order as_completed gave them, then 8 for a timeout: both at the
+  // first wait come in the order given (36); f1 alone first, then f0 (12). With time,
+  // the tasks take none, so the 0.5 s timeout never fires.
+  const std::set<std::string> timed{"12", "36"};
+  const std::set<std::string> untimed{"8", "12", "15", "36", "43"};
+  for (bool ignore_time : {true, false}) {
+    CAPTURE(ignore_time);
+    const checker::ExploreResult result = checker::explore(model, test::dpor_all(ignore_time));
+    CHECK(test::string_outcomes(result) == (ignore_time ? untimed : timed));
+    CHECK(result.bugs.empty());
+    CHECK(test::same_as_dfs(model, ignore_time, 10'000));
+  }
+}
+
 }  // TEST_SUITE

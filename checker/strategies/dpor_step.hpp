@@ -33,7 +33,8 @@
 //       futures.wait's step and as_completed's first step record a read of each future
 //       they look at; after its first step as_completed watches the futures left, and
 //       the step completing one records a write of the as_completed object, which
-//       the later waits read-modify-write (sim/futures_wait.hpp);
+//       the later waits read-modify-write (sim/futures_wait.hpp); the step that ends
+//       as_completed (a timeout) unwatches the futures left, reading each;
 //   - asyncio awaits (kAwait, and a sleep on the loop) make the step *global*:
 //     dependent with every other step. A task runs from one await to the next with
 //     the loop's baton, touching the loop's ready queue, timers and futures, which no

@@ -87,6 +87,15 @@ struct Step {
     for (std::uint8_t i = 0; i < count; ++i) bits |= std::uint64_t{1} << ((accesses[i].object * 2654435761u) >> 26);
     return bits;
   }
+  // Adds the access of an operation recorded on `object`; one recorded on no object
+  // could have touched anything, so the step becomes global.
+  void add_recorded(sim::ObjectId object, Mode mode) {
+    if (object == sim::kNoObject) {
+      global = true;
+    } else {
+      add(object, mode);
+    }
+  }
   // Adds what an operation of `kind` on `object` accesses: the pending operation of the
   // chosen thread (`pending` true) or a recorded event.
   void add_operation(sim::OpKind kind, sim::ObjectId object, bool pending);
@@ -153,11 +162,7 @@ inline void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pen
     case OpKind::kRead:
     case OpKind::kFutureDone:
     case OpKind::kFutureResult:
-      if (object == sim::kNoObject) {
-        global = true;
-      } else {
-        add(object, Mode::kRead);
-      }
+      add_recorded(object, Mode::kRead);
       return;
     case OpKind::kPut:
     case OpKind::kGet:
@@ -173,11 +178,7 @@ inline void Step::add_operation(sim::OpKind kind, sim::ObjectId object, bool pen
     case OpKind::kWait:
     case OpKind::kNotify:
     case OpKind::kAbort:
-      if (object == sim::kNoObject) {
-        global = true;
-      } else {
-        add(object, Mode::kWrite);
-      }
+      add_recorded(object, Mode::kWrite);
       return;
     default:  // kAwait: asyncio (see the header)
       global = true;

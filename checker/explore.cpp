@@ -152,7 +152,6 @@ class Exploration {
       case StrategyKind::kDfs:
         return single(dfs_searcher_);
       case StrategyKind::kDpor:
-        if (options_.progress) estimate_tree(/*counted=*/false);
         return single(dpor_searcher_);
       case StrategyKind::kBounded:
         return single(bounded_searcher_);
@@ -207,24 +206,6 @@ class Exploration {
     }
   }
 
-  // Knuth's estimate of the DFS tree from random-walk probes. `counted`: the probes are
-  // part of the search (the default strategy); otherwise they only feed the progress
-  // display and run on their own, leaving the result as it would be without them.
-  void estimate_tree(bool counted) {
-    if (counted) {
-      run_slice(probe_searcher_, kUnbounded);
-    } else {
-      sim::Runtime runtime;
-      KnuthProbe probe(options_.seed, kKnuthProbes);
-      while (probe.next_execution()) {
-        probe.execution_finished(runtime.run(model_.main, probe, {options_.max_steps, options_.ignore_time}));
-      }
-      tree_estimate_ = probe.estimate();
-      return;
-    }
-    tree_estimate_ = probe_.estimate();
-  }
-
   void report_progress(const Searcher& s) {
     ExploreProgress progress;
     // Called before the execution that just ran is classified: it counts as executed.
@@ -253,10 +234,7 @@ class Exploration {
         break;
       case Source::kDpor:
       case Source::kProbe:
-        if (tree_estimate_ > 0) {
-          progress.remaining = std::max(0.0, tree_estimate_ - static_cast<double>(dpor_searcher_.runs));
-          progress.basis = "at most: Knuth, DFS tree";
-        }
+        from_fraction(dpor_.explored_fraction(), dpor_searcher_.runs + dpor_searcher_.reruns, "DPOR path estimate");
         break;
     }
     options_.progress(progress);

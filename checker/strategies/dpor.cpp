@@ -302,6 +302,7 @@ bool DporStrategy::next_execution() {
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
       sleep_.push_back({node.chosen, analysis_.step(static_cast<std::uint32_t>(d))});
       node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+      ++node.branches_done;
     }
     const std::int32_t c = node.wakeup;
     node.wakeup = pool_[c].next_sibling;
@@ -316,6 +317,18 @@ bool DporStrategy::next_execution() {
   enabled_.clear();
   sleep_.clear();
   return false;
+}
+
+double DporStrategy::explored_fraction() const {
+  double fraction = 0;
+  double weight = 1;
+  for (const Node& node : nodes_) {
+    std::uint32_t known = node.branches_done + 1;
+    for (std::int32_t b = node.wakeup; b != WakeupPool::kNone; b = pool_[b].next_sibling) ++known;
+    fraction += weight * node.branches_done / known;
+    weight /= known;
+  }
+  return fraction;
 }
 
 }  // namespace checker

@@ -77,6 +77,12 @@ class DporStrategy final : public Strategy {
   std::uint64_t redundant_executions() const { return redundant_; }
   std::uint64_t dropped_races() const { return dropped_; }
   std::size_t wakeup_nodes() const { return pool_.live(); }
+  // The share of the search done, read off the current path like DFS's stack estimate:
+  // at each point, the branches finished before the current one out of those known (the
+  // finished, the current, the pending). Branches that races found later will add are
+  // not known yet, so early on it is optimistic; the progress line's estimate of what
+  // is left.
+  double explored_fraction() const;
 
  private:
   static constexpr sim::ThreadId kMaskBits = 64;  // Node::enabled_mask
@@ -96,6 +102,7 @@ class DporStrategy final : public Strategy {
     std::uint32_t sleep_begin = 0, sleep_end = 0;
     std::int32_t wakeup = dpor::WakeupPool::kNone;  // pending branches, leftmost first
     bool free = false;  // chosen freely (not replayed nor from a wakeup sequence)
+    std::uint32_t branches_done = 0;  // branches of this point explored before the current one
   };
 
   std::span<const sim::ThreadId> enabled_of(const Node& node) const {

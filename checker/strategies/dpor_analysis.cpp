@@ -183,8 +183,11 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
     orders_threads |= ev.kind == sim::OpKind::kJoin;
-    s.add_operation(ev.kind, ev.object, false);
-    if (!value_taken && ev.thread == p && ev.kind == point.kind && ev.object == point.object) {
+    // An event of the chosen thread's pending operation accesses no more than the
+    // operation (added above), except a start: as an event it makes the step global.
+    const bool own = ev.thread == p && ev.kind == point.kind && ev.object == point.object;
+    if (!own || ev.kind == sim::OpKind::kStart) s.add_operation(ev.kind, ev.object, false);
+    if (own && !value_taken) {
       s.has_value = ev.has_value;
       s.value = ev.value;
       value_taken = true;

@@ -201,6 +201,10 @@ void DporStrategy::exact_sleep(std::uint32_t from) {
       sleep_.push_back(s);
     }
     node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+    if (node.sleep_begin == node.sleep_end) {  // a point's sleepers come from the one before
+      for (++d; d < points; ++d) nodes_[d].sleep_begin = nodes_[d].sleep_end = node.sleep_end;
+      return;
+    }
     if (node.free && node.chosen != sim::kNoThread && asleep(node, node.chosen)) ++redundant_;
   }
 }

@@ -175,6 +175,17 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   bool orders_threads = false;  // a join or a start among the events (see below)
   for (; x < events_end && events[x].decision <= k + 1; ++x) {
     const sim::Event& ev = events[x];
+    if (ev.thread == p && ev.kind == point.kind && ev.object == point.object && ev.kind != sim::OpKind::kStart) {
+      // The chosen thread's pending operation (most events): it accesses no more than
+      // the operation added above. (A start's event makes the step global.)
+      orders_threads |= ev.kind == sim::OpKind::kJoin;
+      if (!value_taken) {
+        s.has_value = ev.has_value;
+        s.value = ev.value;
+        value_taken = true;
+      }
+      continue;
+    }
     touch(ev.thread);
     if (ev.kind == sim::OpKind::kStart) {
       touch(ev.object);
@@ -183,15 +194,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
     orders_threads |= ev.kind == sim::OpKind::kJoin;
-    // An event of the chosen thread's pending operation accesses no more than the
-    // operation (added above), except a start: as an event it makes the step global.
-    const bool own = ev.thread == p && ev.kind == point.kind && ev.object == point.object;
-    if (!own || ev.kind == sim::OpKind::kStart) s.add_operation(ev.kind, ev.object, false);
-    if (own && !value_taken) {
-      s.has_value = ev.has_value;
-      s.value = ev.value;
-      value_taken = true;
-    }
+    s.add_operation(ev.kind, ev.object, false);
   }
   e = x;
   const auto touched_end = static_cast<std::uint32_t>(touched_.size());
@@ -199,8 +202,10 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
   info.signature = s.signature();
 
   info.enabler_begin = static_cast<std::uint32_t>(enablers_.size());
-  take_enablers(k, p, before[p].last_touch);
-  for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
+  if (!flips_.empty()) {  // (in most executions no step enables or disables another thread)
+    take_enablers(k, p, before[p].last_touch);
+    for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
+  }
   info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
   order_after_dependent(k, before);
   Clock* v = vc(k);

@@ -46,11 +46,9 @@ void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
 // The sleep set of the new point `decision` (the last node) while the execution runs:
 // the previous point's sleepers that are still enabled and independent of the step
 // just taken, as far as it is known now (its operation and whether it drew from
-// random()).
+// random()). The previous point has sleepers (the caller checks: most points have none).
 void DporStrategy::conservative_sleep(std::uint32_t decision) {
-  if (decision == 0) return;
   const Node& prev = nodes_[decision - 1];
-  if (prev.sleep_begin == prev.sleep_end) return;
   dpor::Step taken;
   taken.thread = prev.chosen;
   taken.add_operation(prev.kind, prev.object, true);
@@ -102,7 +100,7 @@ sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, s
                                        std::uint32_t decision) {
   if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
   push_node(enabled);
-  conservative_sleep(decision);
+  if (decision > 0 && !sleep_of(nodes_[decision - 1]).empty()) conservative_sleep(decision);
   Node& node = nodes_.back();
   sim::ThreadId chosen = sim::kNoThread;
   if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence

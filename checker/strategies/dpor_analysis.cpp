@@ -92,10 +92,11 @@ void Analysis::rewind(std::uint32_t keep) {
 // before it): the latest dependent step of each other thread is enough, since its
 // clock covers that thread's earlier steps and the rest of their chains. (The step's
 // own thread's steps are in the clock it starts from.)
-void Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
+bool Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
   Clock* v = vc(k);
   const Step& s = steps_[k];
   const std::uint64_t signature = info_[k].signature;
+  bool ordered = false;
   for (sim::ThreadId t = 0; t < threads_; ++t) {
     if (t == s.thread) continue;
     for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info_[static_cast<std::size_t>(i)].own_before) {
@@ -103,9 +104,11 @@ void Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before)
         continue;
       }
       max_into(v, vc(i), stride_);
+      ordered = true;
       break;
     }
   }
+  return ordered;
 }
 
 // Every step before `advance` (the first step at the current virtual time) comes
@@ -168,13 +171,14 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     touched_.push_back(t);
   };
-  const std::size_t first_event = e;
-  const std::size_t events_end = events.size();
-  std::size_t x = e;  // (a local: e is a reference the stores below could alias)
+  const sim::Event* const first_event = events.data() + e;
+  const sim::Event* const events_end = events.data() + events.size();
+  // Past the step's last event (a local: e is a reference the stores below could alias).
+  const sim::Event* step_end = first_event;
   bool value_taken = false;
   bool orders_threads = false;  // a join or a start among the events (see below)
-  for (; x < events_end && events[x].decision <= k + 1; ++x) {
-    const sim::Event& ev = events[x];
+  for (; step_end != events_end && step_end->decision <= k + 1; ++step_end) {
+    const sim::Event& ev = *step_end;
     if (ev.thread == p && ev.kind == point.kind && ev.object == point.object && ev.kind != sim::OpKind::kStart) {
       // The chosen thread's pending operation (most events): it accesses no more than
       // the operation added above. (A start's event makes the step global.)
@@ -196,7 +200,7 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     orders_threads |= ev.kind == sim::OpKind::kJoin;
     s.add_operation(ev.kind, ev.object, false);
   }
-  e = x;
+  e = static_cast<std::size_t>(step_end - events.data());
   const auto touched_end = static_cast<std::uint32_t>(touched_.size());
   info.touched_end = touched_end;
   info.signature = s.signature();
@@ -207,7 +211,8 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
   }
   info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
-  order_after_dependent(k, before);
+  const bool ordered = order_after_dependent(k, before);
+  info.may_race = ordered || info.enabler_end != info.enabler_begin;
   Clock* v = vc(k);
   order_after_earlier_time(v, info.advance);
   v[p] = k + 1;
@@ -222,9 +227,11 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     max_into(own_clock(now, touched_[t], k), v, stride_);
     now[touched_[t]].last_touch = static_cast<std::int32_t>(k);
   }
-  for (std::size_t y = first_event; orders_threads && y < e; ++y) {
-    const sim::Event& ev = events[y];
-    if (ev.thread >= threads_ || ev.object >= threads_) continue;
+  for (const sim::Event* y = first_event; orders_threads && y != step_end; ++y) {
+    const sim::Event& ev = *y;
+    if ((ev.kind != sim::OpKind::kJoin && ev.kind != sim::OpKind::kStart) || ev.thread >= threads_ || ev.object >= threads_) {
+      continue;
+    }
     if (ev.kind == sim::OpKind::kJoin && now[ev.object].finish >= 0) {
       max_into(own_clock(now, ev.thread, k), vc(now[ev.object].finish), stride_);
     } else if (ev.kind == sim::OpKind::kStart) {
@@ -405,6 +412,8 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   Head* heads = heads_.data();
   const std::uint32_t steps = size();
   for (std::uint32_t j = from; j < steps; ++j) {
+    // (The last step may also race with the steps it observes: add_virtual.)
+    if (!info_[j].may_race && !(terminal_observes_ && static_cast<std::int32_t>(j) == terminal_)) continue;
     const Step& sj = steps_[j];
     const sim::ThreadId q = sj.thread;
     copy_clock(r, row(info_[j].pre), stride_);

@@ -150,7 +150,8 @@ class Analysis {
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
   void process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e);
-  void order_after_dependent(std::uint32_t k, const ThreadState* before);
+  // Returns true if it ordered step k after any step (of another thread).
+  bool order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
   // The steps after `since` that enabled or disabled thread t without moving it come
   // before step k. (Inline: there are seldom any.)
@@ -186,6 +187,10 @@ class Analysis {
     std::uint32_t advance = 0;        // the first step at this step's virtual time
     std::uint32_t touched_begin = 0, touched_end = 0;
     std::uint32_t enabler_begin = 0, enabler_end = 0;
+    // False when the step comes after no dependent step of another thread and after no
+    // enabler: it has no race, and races() skips it (only a race's earlier step, or a
+    // step before it, could be scanned, and each would have been found dependent here).
+    bool may_race = true;
     std::uint32_t flip_begin = 0;     // its flips run up to the next step's
     std::uint32_t extra_before = 0;   // extra_ rows made before the step
     std::uint64_t signature = 0;      // steps_[k].signature()

@@ -171,18 +171,17 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     touched_.push_back(t);
   };
-  const sim::Event* const first_event = events.data() + e;
   const sim::Event* const events_end = events.data() + events.size();
   // Past the step's last event (a local: e is a reference the stores below could alias).
-  const sim::Event* step_end = first_event;
+  const sim::Event* step_end = events.data() + e;
   bool value_taken = false;
-  bool orders_threads = false;  // a join or a start among the events (see below)
+  orderings_.clear();
   for (; step_end != events_end && step_end->decision <= k + 1; ++step_end) {
     const sim::Event& ev = *step_end;
     if (ev.thread == p && ev.kind == point.kind && ev.object == point.object && ev.kind != sim::OpKind::kStart) {
       // The chosen thread's pending operation (most events): it accesses no more than
       // the operation added above. (A start's event makes the step global.)
-      orders_threads |= ev.kind == sim::OpKind::kJoin;
+      if (ev.kind == sim::OpKind::kJoin) orderings_.push_back(&ev);
       if (!value_taken) {
         s.has_value = ev.has_value;
         s.value = ev.value;
@@ -194,10 +193,9 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     if (ev.kind == sim::OpKind::kStart) {
       touch(ev.object);
       if (ev.object < threads_ && now[ev.object].finish == kNotStarted) now[ev.object].finish = kNoFinish;
-      orders_threads = true;
     }
     if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
-    orders_threads |= ev.kind == sim::OpKind::kJoin;
+    if (ev.kind == sim::OpKind::kJoin || ev.kind == sim::OpKind::kStart) orderings_.push_back(&ev);
     s.add_operation(ev.kind, ev.object, false);
   }
   e = static_cast<std::size_t>(step_end - events.data());
@@ -227,11 +225,9 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     max_into(own_clock(now, touched_[t], k), v, stride_);
     now[touched_[t]].last_touch = static_cast<std::int32_t>(k);
   }
-  for (const sim::Event* y = first_event; orders_threads && y != step_end; ++y) {
-    const sim::Event& ev = *y;
-    if ((ev.kind != sim::OpKind::kJoin && ev.kind != sim::OpKind::kStart) || ev.thread >= threads_ || ev.object >= threads_) {
-      continue;
-    }
+  for (const sim::Event* ordering : orderings_) {
+    const sim::Event& ev = *ordering;
+    if (ev.thread >= threads_ || ev.object >= threads_) continue;
     if (ev.kind == sim::OpKind::kJoin && now[ev.object].finish >= 0) {
       max_into(own_clock(now, ev.thread, k), vc(now[ev.object].finish), stride_);
     } else if (ev.kind == sim::OpKind::kStart) {

@@ -219,6 +219,7 @@ class Analysis {
   };
   std::vector<Head> heads_;               // races(): the threads still to scan
   std::vector<Clock> scratch_;
+  std::vector<const sim::Event*> orderings_;  // process(): the step's joins and starts, in order
 };
 
 }  // namespace checker::dpor

@@ -1,6 +1,7 @@
 #include "sim/runtime.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -52,6 +53,8 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   thread_count_ = 0;
   unnamed_threads_ = 0;
   cancelling_ = false;
+  parked_enabled_bits_ = 0;
+  parked_waiting_bits_ = 0;
   decisions_ = 0;
   draws_ = 0;
   now_ = 0;
@@ -150,6 +153,7 @@ ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view n
   ThreadState& t = state(id);
   t.runtime = this;
   t.id = id;
+  t.bit = id < 64 ? std::uint64_t{1} << id : 0;
   t.body = std::move(body);
   t.status = Status::kNew;
   t.daemon = daemon;
@@ -317,7 +321,10 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   if (cancelling_) return stop_newer_threads();
   const ThreadId self = current_;
   ThreadState& me = state(self);
-  me.status = wait == nullptr && me.deadline == kNever ? Status::kParkedEnabled : Status::kParked;
+  const bool always_enabled = wait == nullptr && me.deadline == kNever;
+  me.status = always_enabled ? Status::kParkedEnabled : Status::kParked;
+  std::uint64_t& parked_bits = always_enabled ? parked_enabled_bits_ : parked_waiting_bits_;
+  parked_bits |= me.bit;
   me.pending_kind = kind;
   me.pending_object = object;
   me.waiting_on = wait;
@@ -327,6 +334,7 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
     const ThreadId next = decide();
     if (!cancelling_ && next != self) switch_to(next);
   }
+  parked_bits &= ~me.bit;
   me.status = Status::kRunning;
   me.waiting_on = nullptr;
   me.deadline = kNever;
@@ -413,21 +421,26 @@ ThreadId Runtime::decide() {
   bool any_parked = false;
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
-    // Counted in locals and stored once: the stores through `enabled` may alias the
+    std::uint64_t mask = parked_enabled_bits_;
+    for (std::uint64_t waiting = parked_waiting_bits_; waiting != 0; waiting &= waiting - 1) {
+      const int id = std::countr_zero(waiting);
+      if (is_enabled(*threads_[id])) mask |= std::uint64_t{1} << id;
+    }
+    any_parked = parked_waiting_bits_ != 0;  // only these matter: no thread is enabled when any_parked is read
+    // Counted in a local and stored once: the stores through `enabled` may alias the
     // members, which would make the compiler reload them on every thread.
-    const ThreadId threads = thread_count_;
-    const std::unique_ptr<ThreadState>* const slots = threads_.data();
     std::uint32_t count = 0;
-    std::uint64_t mask = 0;
-    for (ThreadId id = 0; id < threads; ++id) {
-      const ThreadState& t = *slots[id];
+    for (std::uint64_t bits = mask; bits != 0; bits &= bits - 1) {
+      enabled[count++] = static_cast<ThreadId>(std::countr_zero(bits));
+    }
+    for (ThreadId id = 64; id < thread_count_; ++id) {  // beyond the bits: their statuses
+      const ThreadState& t = *threads_[id];
       if (t.status != Status::kParkedEnabled) {
         if (t.status != Status::kParked) continue;
-        any_parked = true;  // only these matter: no thread is enabled when any_parked is read
+        any_parked = true;
         if (!is_enabled(t)) continue;
       }
       enabled[count++] = id;
-      if (id < 64) mask |= std::uint64_t{1} << id;
     }
     enabled_count_ = count;
     enabled_mask_ = mask;
@@ -436,15 +449,7 @@ ThreadId Runtime::decide() {
     if (any_parked) record_deadlock();
     return kHost;
   }
-  if (decisions_ >= options_.max_steps) {
-    fail_silently(FindingKind::kStepBound,
-                  "the execution went over the bound of " + std::to_string(options_.max_steps) +
-                      " scheduling points: a loop that never finishes (a spin loop without a "
-                      "blocking operation, or a livelock)?",
-                  current_);
-    record_deadlock();  // attaches the threads blocked meanwhile: a partial deadlock, if any
-    return kHost;
-  }
+  if (decisions_ >= options_.max_steps) return stop_at_step_bound();
   const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, current_, decisions_);
   if (chosen == kNoThread) {
     record_.abandoned = true;
@@ -455,6 +460,18 @@ ThreadId Runtime::decide() {
   record_.choices.push_back(chosen);
   record_.reasons.push_back(switch_reason(chosen));
   return chosen;
+}
+
+// Out of decide()'s way (its string building would cost every scheduling point a
+// larger stack frame).
+ThreadId Runtime::stop_at_step_bound() {
+  fail_silently(FindingKind::kStepBound,
+                "the execution went over the bound of " + std::to_string(options_.max_steps) +
+                    " scheduling points: a loop that never finishes (a spin loop without a "
+                    "blocking operation, or a livelock)?",
+                current_);
+  record_deadlock();  // attaches the threads blocked meanwhile: a partial deadlock, if any
+  return kHost;
 }
 
 // Why the thread at the scheduling point keeps or loses the processor; also checks

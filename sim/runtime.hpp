@@ -188,6 +188,7 @@ class Runtime {
   struct ThreadState final : Waitable {
     const Runtime* runtime = nullptr;
     ThreadId id = kNoThread;
+    std::uint64_t bit = 0;  // its bit in the parked_*_bits_ (none for ids >= 64)
     bool ready(ThreadId waiter) const override;
     ThreadId blocker(ThreadId waiter) const override;
     std::string describe_wait(ThreadId waiter) const override;
@@ -215,6 +216,7 @@ class Runtime {
   void run_body(ThreadId self);
   void land(void* fake_stack, boost::context::detail::fcontext_t from_fiber);
   ThreadId decide();
+  [[gnu::noinline]] ThreadId stop_at_step_bound();
   SwitchReason switch_reason(ThreadId chosen) const;
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
@@ -236,6 +238,13 @@ class Runtime {
   std::vector<ThreadId> enabled_;                      // decide()'s enabled threads: the first enabled_count_
   std::uint32_t enabled_count_ = 0;
   std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
+  // Threads 0..63 parked at a scheduling point, as bits, set and cleared by try_visible
+  // (the only place a thread parks and resumes): those whose pending operation always
+  // proceeds, and those that wait (for an object or a deadline). decide() builds the
+  // enabled set from them and asks is_enabled() only of the waiting ones, instead of
+  // reading every thread's status at every scheduling point.
+  std::uint64_t parked_enabled_bits_ = 0;
+  std::uint64_t parked_waiting_bits_ = 0;
   std::vector<std::string> default_names_;             // "Thread-N", built once
   std::uint32_t unnamed_threads_ = 0;                   // CPython numbers unnamed threads only
   Context host_;                       // the OS stack that called run()

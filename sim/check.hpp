@@ -18,11 +18,15 @@ namespace sim {
 // use `if`.
 void check(bool condition, std::string_view message);
 
-// The same, building the message only when the check fails (keeps passing checks cheap).
+// A check that failed: ends the execution with `message` (moved into the finding).
+void check_failed(std::string message);
+
+// The same as check(bool, std::string_view), building the message only when the check
+// fails (keeps passing checks cheap).
 template <typename MakeMessage>
   requires std::is_invocable_r_v<std::string, MakeMessage>
 void check(bool condition, MakeMessage&& make_message) {
-  if (!condition) check(false, std::string_view(make_message()));
+  if (!condition) check_failed(make_message());
 }
 
 // Reports the model's outcome for this execution (the last call wins). Outcomes are

@@ -160,6 +160,7 @@ ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view n
   t.waiting_on = nullptr;
   t.deadline = kNever;
   t.return_to = kNoThread;
+  t.decides_for = kNoThread;
   t.joiners = 0;
   t.killed = false;
   t.orphaned_wait.clear();
@@ -228,15 +229,20 @@ std::string Runtime::ThreadState::describe_wait(ThreadId) const {
 // to its next visible operation (see the protocol in the header).
 void Runtime::wake_joiners(ThreadId finished) {
   if (state(finished).joiners == 0) return;
-  for (ThreadId id = 0; id < thread_count_ && !cancelling_; ++id) {
-    ThreadState& t = state(id);
-    if (!is_parked(t.status) || t.pending_kind != OpKind::kJoin ||
-        t.pending_object != finished) {
-      continue;
-    }
-    t.return_to = current_;
+  for (ThreadId id = next_joiner(finished, 0); id != kNoThread && !cancelling_;
+       id = next_joiner(finished, id + 1)) {
+    state(id).return_to = current_;
     switch_to(id);
   }
+}
+
+// The first thread from `from` on that is parked in a join on `finished`; kNoThread if none.
+ThreadId Runtime::next_joiner(ThreadId finished, ThreadId from) const {
+  for (ThreadId id = from; id < thread_count_; ++id) {
+    const ThreadState& t = *threads_[id];
+    if (is_parked(t.status) && t.pending_kind == OpKind::kJoin && t.pending_object == finished) return id;
+  }
+  return kNoThread;
 }
 
 // CPython's shutdown joins every non-daemon thread once the main thread is done.
@@ -331,7 +337,7 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   if (me.return_to != kNoThread) {
     switch_to(std::exchange(me.return_to, kNoThread));
   } else {
-    const ThreadId next = decide();
+    const ThreadId next = decide(decision_owner(me));
     if (!cancelling_ && next != self) switch_to(next);
   }
   parked_bits &= ~me.bit;
@@ -417,7 +423,7 @@ bool Runtime::advance_clock() {
   return true;
 }
 
-ThreadId Runtime::decide() {
+ThreadId Runtime::decide(ThreadId at) {
   bool any_parked = false;
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
@@ -449,8 +455,8 @@ ThreadId Runtime::decide() {
     if (any_parked) record_deadlock();
     return kHost;
   }
-  if (decisions_ >= options_.max_steps) return stop_at_step_bound();
-  const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, current_, decisions_);
+  if (decisions_ >= options_.max_steps) return stop_at_step_bound(at);
+  const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, at, decisions_);
   if (chosen == kNoThread) {
     record_.abandoned = true;
     cancelling_ = true;
@@ -458,18 +464,18 @@ ThreadId Runtime::decide() {
   }
   ++decisions_;
   record_.choices.push_back(chosen);
-  record_.reasons.push_back(switch_reason(chosen));
+  record_.reasons.push_back(switch_reason(chosen, at));
   return chosen;
 }
 
 // Out of decide()'s way (its string building would cost every scheduling point a
 // larger stack frame).
-ThreadId Runtime::stop_at_step_bound() {
+ThreadId Runtime::stop_at_step_bound(ThreadId at) {
   fail_silently(FindingKind::kStepBound,
                 "the execution went over the bound of " + std::to_string(options_.max_steps) +
                     " scheduling points: a loop that never finishes (a spin loop without a "
                     "blocking operation, or a livelock)?",
-                current_);
+                at);
   record_deadlock();  // attaches the threads blocked meanwhile: a partial deadlock, if any
   return kHost;
 }
@@ -477,27 +483,45 @@ ThreadId Runtime::stop_at_step_bound() {
 // Why the thread at the scheduling point keeps or loses the processor; also checks
 // that the scheduler kept its contract. (The enabled set is the one decide() just
 // offered: choosing changes nothing.)
-inline SwitchReason Runtime::switch_reason(ThreadId chosen) const {
+inline SwitchReason Runtime::switch_reason(ThreadId chosen, ThreadId at) const {
   const auto enabled = [this](ThreadId id) {
     if (id < 64) return ((enabled_mask_ >> id) & 1) != 0;
     return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
   };
   if (!enabled(chosen)) internal_error("the scheduler chose a thread that is not enabled");
-  if (chosen == current_) return SwitchReason::kContinued;
-  if (threads_[current_]->status == Status::kFinished) return SwitchReason::kFinished;
-  return enabled(current_) ? SwitchReason::kPreempted : SwitchReason::kBlocked;
+  if (chosen == at) return SwitchReason::kContinued;
+  if (threads_[at]->status == Status::kFinished) return SwitchReason::kFinished;
+  return enabled(at) ? SwitchReason::kPreempted : SwitchReason::kBlocked;
 }
 
 ThreadId Runtime::after_finish(ThreadId self) {
   ThreadState& me = state(self);
-  if (!cancelling_ && !me.killed) wake_joiners(self);
+  if (!cancelling_ && !me.killed) {
+    // Its only joiner, woken, takes over its scheduling point: the joiner's next
+    // decision is made for this thread (the same enabled set, current thread and
+    // reason), which saves switching there and back before deciding here.
+    if (me.return_to == kNoThread && me.joiners == 1) {
+      const ThreadId joiner = next_joiner(self, 0);
+      if (joiner != kNoThread) {
+        state(joiner).decides_for = decision_owner(me);
+        return joiner;
+      }
+    }
+    wake_joiners(self);
+  }
   // Back to whoever ran it eagerly, cut it off or stopped it first.
   if (me.return_to != kNoThread) return std::exchange(me.return_to, kNoThread);
   if (!cancelling_) {
-    const ThreadId next = decide();
+    const ThreadId next = decide(decision_owner(me));
     if (!cancelling_) return next;
   }
   return next_to_cancel();
+}
+
+// The thread whose scheduling point the running thread's next decision is: its own,
+// unless it took over that of a thread that finished (after_finish).
+ThreadId Runtime::decision_owner(ThreadState& me) {
+  return me.decides_for == kNoThread ? me.id : std::exchange(me.decides_for, kNoThread);
 }
 
 // The newest thread that still has a suspended fiber, so children unwind before the

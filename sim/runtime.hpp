@@ -14,7 +14,10 @@
 // joiner is woken eagerly when the joined thread finishes and runs up to its next
 // visible operation). Both only order a thread against itself, so running them eagerly
 // removes no behaviour, and the number of executions of a model without blocking is
-// exactly the multinomial count of its threads' visible steps.
+// exactly the multinomial count of its threads' visible steps. A finished thread's
+// only joiner does not even switch back: at its next visible operation it makes the
+// decision of the finished thread's scheduling point (for that thread, as if it had
+// made it), and the finished thread stays parked.
 //
 // An execution never destroys a suspended fiber (that would unwind it by throwing
 // across a switch, which AddressSanitizer cannot follow and which costs ~0.8 us):
@@ -202,6 +205,7 @@ class Runtime {
     const Waitable* waiting_on = nullptr;  // null: enabled, unless it waits for `deadline`
     Nanos deadline = kNever;               // the pending operation also proceeds at this time
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
+    ThreadId decides_for = kNoThread;      // set when it took over a finished thread's scheduling point
     std::uint32_t joiners = 0;             // threads parked in a join on it (never fewer; more after a cancelled join)
     std::string orphaned_wait;             // what it waited on, if that object was destroyed
     bool killed = false;                   // a daemon being cut off: it unwinds at once
@@ -215,13 +219,17 @@ class Runtime {
   [[noreturn]] void entry(ThreadId self);
   void run_body(ThreadId self);
   void land(void* fake_stack, boost::context::detail::fcontext_t from_fiber);
-  ThreadId decide();
-  [[gnu::noinline]] ThreadId stop_at_step_bound();
-  SwitchReason switch_reason(ThreadId chosen) const;
+  // The decision at the scheduling point of thread `at` (the running thread, or the
+  // finished thread whose point it took over).
+  ThreadId decide(ThreadId at);
+  [[gnu::noinline]] ThreadId stop_at_step_bound(ThreadId at);
+  SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
+  ThreadId decision_owner(ThreadState& me);
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
   ThreadId after_finish(ThreadId self);
   void wake_joiners(ThreadId finished);
+  ThreadId next_joiner(ThreadId finished, ThreadId from) const;
   void join_non_daemon_threads();
   void note_cut_off_daemons();
   void record_cut_off(const ThreadState& t);

@@ -9,14 +9,17 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -235,6 +238,55 @@ TEST_CASE("start, is_alive, join") {
   CHECK(count_events(record, 1, sim::OpKind::kFinish) == 1);
   CHECK(count_events(record, sim::kMainThread, sim::OpKind::kStart) == 1);
   CHECK(count_events(record, sim::kMainThread, sim::OpKind::kJoin) == 1);
+}
+
+// Runs the highest-numbered enabled thread, checking the enabled set is in id order.
+class LastEnabled final : public sim::Scheduler {
+ public:
+  sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId, std::uint32_t) override {
+    CHECK(std::is_sorted(enabled.begin(), enabled.end()));
+    return enabled.back();
+  }
+  std::uint64_t draw(std::uint64_t, std::uint32_t) override { return 0; }
+};
+
+// decide() keeps threads 0..63 as bits and reads the statuses of the others: threads
+// past 63 are offered, blocked and reported as deadlocked just the same.
+TEST_CASE("threads numbered past 63 are scheduled like the others") {
+  constexpr int kWorkers = 70;
+  const auto program = [](bool release) {
+    return [release] {
+      sim::Shared<std::int64_t> x("x", 0);
+      sim::Lock lock("lock");
+      lock.acquire();
+      std::vector<sim::Thread> workers;
+      workers.reserve(kWorkers);
+      for (int i = 0; i < kWorkers; ++i) {
+        workers.emplace_back([&] {
+          std::scoped_lock with_lock(lock);
+          x.store(x.load() + 1);
+        });
+      }
+      for (sim::Thread& t : workers) t.start();  // each parks waiting for the lock
+      if (release) lock.release();
+      for (sim::Thread& t : workers) t.join();
+      sim::outcome(x.load());
+    };
+  };
+  for (const bool last : {false, true}) {
+    CAPTURE(last);
+    sim::Runtime runtime;
+    test::FirstEnabled first;
+    LastEnabled highest;
+    sim::Scheduler& scheduler = last ? static_cast<sim::Scheduler&>(highest) : first;
+    const sim::ExecutionRecord& done = runtime.run(program(true), scheduler, {});
+    CHECK_FALSE(done.finding.has_value());
+    CHECK(done.outcome == sim::Outcome{std::int64_t{kWorkers}});
+    const sim::ExecutionRecord& stuck = runtime.run(program(false), scheduler, {});
+    REQUIRE(stuck.finding.has_value());
+    CHECK(stuck.finding->kind == sim::FindingKind::kDeadlock);
+    CHECK(stuck.finding->blocked.size() == kWorkers + 1);  // every worker, and main in its join
+  }
 }
 
 TEST_CASE("daemon() reports the flag") {

@@ -420,6 +420,39 @@ TEST_CASE("a daemon that finishes before main exits is not cut off") {
   CHECK(count_events(record, 1, sim::OpKind::kFinish) == 1);
 }
 
+// Runs the lowest-numbered enabled thread and notes the thread each decision is for.
+class FirstEnabledNotingCurrent final : public sim::Scheduler {
+ public:
+  std::vector<sim::ThreadId> currents;
+  sim::ThreadId choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t) override {
+    currents.push_back(current);
+    return enabled.front();
+  }
+  std::uint64_t draw(std::uint64_t, std::uint32_t) override { return 0; }
+};
+
+// The joiner of a finishing thread makes that thread's decision at its own next
+// visible operation (the runtime saves switching back): the scheduler and the record
+// must still see the finished thread's scheduling point.
+TEST_CASE("the decision after a thread finishes is its own, even when its joiner makes it") {
+  sim::Runtime runtime;
+  FirstEnabledNotingCurrent scheduler;
+  const sim::ExecutionRecord& record = runtime.run(
+      [] {
+        sim::Shared<std::int64_t> x("x", 0);
+        sim::Thread t([&x] { x.store(1); });
+        t.start();  // t parks at its store
+        t.join();   // main blocks: t stores and finishes; main is woken and loads
+        sim::outcome(x.load());
+      },
+      scheduler, {});
+  CHECK_FALSE(record.finding.has_value());
+  CHECK(record.outcome == sim::Outcome{std::int64_t{1}});
+  CHECK(record.choices == std::vector<sim::ThreadId>{1, 0});
+  CHECK(record.reasons == std::vector<sim::SwitchReason>{sim::SwitchReason::kBlocked, sim::SwitchReason::kFinished});
+  CHECK(scheduler.currents == std::vector<sim::ThreadId>{sim::kMainThread, 1});
+}
+
 TEST_CASE("non-daemon threads are joined when main exits") {
   // The handle outlives the main thread (placement new, never destroyed), so the
   // runtime's own exit join, not the handle's destructor, must finish the thread.

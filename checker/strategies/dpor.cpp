@@ -1,5 +1,6 @@
 #include "checker/strategies/dpor.hpp"
 
+#include "checker/strategies/explored_fraction.hpp"
 #include "checker/strategies/splitmix.hpp"
 #include "sim/runtime.hpp"
 
@@ -322,15 +323,12 @@ bool DporStrategy::next_execution() {
 }
 
 double DporStrategy::explored_fraction() const {
-  double fraction = 0;
-  double weight = 1;
-  for (const Node& node : nodes_) {
-    std::uint32_t known = node.branches_done + 1;
-    for (std::int32_t b = node.wakeup; b != WakeupPool::kNone; b = pool_[b].next_sibling) ++known;
-    fraction += weight * node.branches_done / known;
-    weight /= known;
-  }
-  return fraction;
+  const auto known = [this](const Node& node) {  // the done, the current and the pending branches
+    std::uint32_t count = node.branches_done + 1;
+    for (std::int32_t b = node.wakeup; b != WakeupPool::kNone; b = pool_[b].next_sibling) ++count;
+    return count;
+  };
+  return checker::explored_fraction(nodes_, [](const Node& node) { return node.branches_done; }, known);
 }
 
 }  // namespace checker

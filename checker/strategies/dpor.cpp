@@ -32,16 +32,19 @@ bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
   return false;
 }
 
-void DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
+DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
   Node& node = nodes_.emplace_back();
   node.time = runtime_->now();
   node.enabled_begin = static_cast<std::uint32_t>(enabled_.size());
   node.enabled_end = node.enabled_begin + static_cast<std::uint32_t>(enabled.size());
+  std::uint64_t mask = 0;
   for (sim::ThreadId t : enabled) {  // (cheaper than resize or a range insert for a few threads)
     enabled_.push_back(t);
-    if (t < kMaskBits) node.enabled_mask |= std::uint64_t{1} << t;
+    if (t < kMaskBits) mask |= std::uint64_t{1} << t;
   }
+  node.enabled_mask = mask;
   node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+  return node;
 }
 
 // The sleep set of the new point `decision` (the last node) while the execution runs:
@@ -100,9 +103,8 @@ sim::ThreadId DporStrategy::choose_branch(std::span<const sim::ThreadId> enabled
 sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                        std::uint32_t decision) {
   if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
-  push_node(enabled);
+  Node& node = push_node(enabled);
   if (decision > 0 && !sleep_of(nodes_[decision - 1]).empty()) conservative_sleep(decision);
-  Node& node = nodes_.back();
   sim::ThreadId chosen = sim::kNoThread;
   if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence
     const std::int32_t c = chain_;
@@ -303,7 +305,7 @@ bool DporStrategy::next_execution() {
     enabled_.resize(node.enabled_end);
     sleep_.resize(node.sleep_end);
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
-      sleep_.push_back({node.chosen, analysis_.step(static_cast<std::uint32_t>(d))});
+      sleep_.emplace_back(node.chosen, analysis_.step(static_cast<std::uint32_t>(d)));
       node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
       ++node.branches_done;
     }

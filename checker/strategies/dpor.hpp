@@ -116,7 +116,8 @@ class DporStrategy final : public Strategy {
     if (thread < kMaskBits) return ((node.enabled_mask >> thread) & 1) != 0;
     return std::binary_search(enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end, thread);
   }
-  void push_node(std::span<const sim::ThreadId> enabled);
+  // Inline (defined before its one caller, choose_new): a new point costs no call.
+  inline Node& push_node(std::span<const sim::ThreadId> enabled);
   sim::ThreadId choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
   void conservative_sleep(std::uint32_t decision);

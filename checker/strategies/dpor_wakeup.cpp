@@ -19,22 +19,6 @@ bool independent_of_all(const Step& step, const std::vector<std::uint32_t>& w, c
 }
 }  // namespace
 
-std::int32_t WakeupPool::make(const Step& step) {
-  std::int32_t node = free_;
-  if (node != kNone) {
-    free_ = nodes_[static_cast<std::size_t>(node)].next_sibling;
-  } else {
-    node = static_cast<std::int32_t>(nodes_.size());
-    nodes_.emplace_back();
-  }
-  Node& n = nodes_[static_cast<std::size_t>(node)];
-  n.step = step;
-  n.first_child = kNone;
-  n.next_sibling = kNone;
-  ++live_;
-  return node;
-}
-
 void WakeupPool::release(std::int32_t node) {
   Node& n = nodes_[static_cast<std::size_t>(node)];
   n.first_child = kNone;
@@ -71,7 +55,7 @@ bool weak_initial(const Step& next, const std::vector<std::uint32_t>& w, std::ui
   return independent_of_all(next, w, analysis);
 }
 
-bool WakeupPool::insert(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis) {
+bool WakeupPool::insert_among(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis) {
   const std::uint32_t race_step = w.back();  // the race's later step (see is_initial)
   std::int32_t parent = kNone;  // the node whose children are the current level; kNone: `head`
   for (;;) {
@@ -91,19 +75,8 @@ bool WakeupPool::insert(std::int32_t& head, std::vector<std::uint32_t>& w, const
       continue;
     }
     if (w.empty()) return false;
-    // No compatible branch: w becomes the new rightmost branch here. (make() may move
-    // the pool, so links are set through indices afterwards.)
-    std::int32_t first = kNone;
-    std::int32_t above = kNone;
-    for (std::uint32_t k : w) {
-      const std::int32_t node = make(analysis.step(k));
-      if (above == kNone) {
-        first = node;
-      } else {
-        (*this)[above].first_child = node;
-      }
-      above = node;
-    }
+    // No compatible branch: w becomes the new rightmost branch here.
+    const std::int32_t first = make_sequence(w, analysis);
     if (previous != kNone) {
       (*this)[previous].next_sibling = first;
     } else if (parent == kNone) {

@@ -27,7 +27,22 @@ class WakeupPool {
   Node& operator[](std::int32_t node) { return nodes_[static_cast<std::size_t>(node)]; }
   const Node& operator[](std::int32_t node) const { return nodes_[static_cast<std::size_t>(node)]; }
 
-  std::int32_t make(const Step& step);
+  // (Inline, like insert()'s common case: a new branch costs no calls.)
+  std::int32_t make(const Step& step) {
+    std::int32_t node = free_;
+    if (node != kNone) {
+      free_ = nodes_[static_cast<std::size_t>(node)].next_sibling;
+    } else {
+      node = static_cast<std::int32_t>(nodes_.size());
+      nodes_.emplace_back();
+    }
+    Node& n = nodes_[static_cast<std::size_t>(node)];
+    n.step = step;
+    n.first_child = kNone;
+    n.next_sibling = kNone;
+    ++live_;
+    return node;
+  }
   // Returns one node to the pool (its children are the caller's).
   void release(std::int32_t node);
   // Returns a list of siblings and everything below them.
@@ -38,10 +53,31 @@ class WakeupPool {
   // Analysis::reversal) to the branches `head` of the scheduling point E, unless a branch
   // already covers it (reaching a leaf along compatible steps). Consumes `w`. Returns
   // true if something was added.
-  bool insert(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis);
+  bool insert(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis) {
+    if (head == kNone) {  // the common case: no branches to compare with, w becomes the only one
+      head = make_sequence(w, analysis);
+      return true;
+    }
+    return insert_among(head, w, analysis);
+  }
 
 
  private:
+  // insert() where `head` has branches.
+  bool insert_among(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis);
+  // A branch of one node per step of `w` (not empty), each the only child of the one
+  // before; returns its first node.
+  std::int32_t make_sequence(const std::vector<std::uint32_t>& w, const Analysis& analysis) {
+    const std::int32_t first = make(analysis.step(w.front()));
+    std::int32_t above = first;
+    for (std::size_t x = 1; x < w.size(); ++x) {
+      const std::int32_t node = make(analysis.step(w[x]));  // (may move the pool: links through indices)
+      (*this)[above].first_child = node;
+      above = node;
+    }
+    return first;
+  }
+
   std::vector<Node> nodes_;
   std::int32_t free_ = kNone;  // free nodes, linked by next_sibling
   std::size_t live_ = 0;

@@ -35,14 +35,17 @@ bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
 DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
   Node& node = nodes_.emplace_back();
   node.time = runtime_->now();
-  node.enabled_begin = static_cast<std::uint32_t>(enabled_.size());
-  node.enabled_end = node.enabled_begin + static_cast<std::uint32_t>(enabled.size());
+  node.enabled_begin = enabled_used_;
+  node.enabled_end = enabled_used_ + static_cast<std::uint32_t>(enabled.size());
+  if (node.enabled_end > enabled_.size()) enabled_.resize(std::max<std::size_t>(node.enabled_end, 2 * enabled_.size()));
+  sim::ThreadId* out = enabled_.data() + enabled_used_;
   std::uint64_t mask = 0;
-  for (sim::ThreadId t : enabled) {  // (cheaper than resize or a range insert for a few threads)
-    enabled_.push_back(t);
+  for (sim::ThreadId t : enabled) {
+    *out++ = t;
     if (t < kMaskBits) mask |= std::uint64_t{1} << t;
   }
   node.enabled_mask = mask;
+  enabled_used_ = node.enabled_end;
   node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
   return node;
 }
@@ -229,17 +232,25 @@ void DporStrategy::wake_blocked_point() {
   }
 }
 
-void DporStrategy::add_race(std::uint32_t i, std::uint32_t j) {
-  Node& node = nodes_[i];
-  analysis_.reversal(i, j, sequence_);
-  if (!is_enabled(node, analysis_.step(sequence_.front()).thread)) {
-    ++dropped_;  // its first step could not run at i: not a reversible race after all
-    return;
+// Each race (i, j) found adds its reversal to the wakeup tree at i. (One call for all of
+// them: most executions have a few races, and a call for each cost more than its work.)
+void DporStrategy::add_races() {
+  for (const auto& [i, j] : races_) {
+    Node& node = nodes_[i];
+    analysis_.reversal(i, j, sequence_);
+    if (!is_enabled(node, analysis_.step(sequence_.front()).thread)) {
+      ++dropped_;  // its first step could not run at i: not a reversible race after all
+      continue;
+    }
+    bool explored = false;  // from a sleeper
+    for (const Sleeper& s : sleep_of(node)) {
+      if (dpor::weak_initial(s.step, sequence_, sequence_.back(), analysis_)) {
+        explored = true;
+        break;
+      }
+    }
+    if (!explored) pool_.insert(node.wakeup, sequence_, analysis_);
   }
-  for (const Sleeper& s : sleep_of(node)) {
-    if (dpor::weak_initial(s.step, sequence_, sequence_.back(), analysis_)) return;  // explored from a sleeper
-  }
-  pool_.insert(node.wakeup, sequence_, analysis_);
 }
 
 void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
@@ -248,7 +259,7 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
   if (n + (blocked_ ? 1 : 0) < replay_ || nodes_.size() < n + (blocked_ ? 1u : 0u)) diverged_ = true;
   if (diverged_) return;
   nodes_.resize(n + (blocked_ ? 1 : 0));
-  enabled_.resize(nodes_.empty() ? 0 : nodes_.back().enabled_end);
+  enabled_used_ = nodes_.empty() ? 0 : nodes_.back().enabled_end;
 
   // The points before the branch point are those of the last execution, unless enabled_
   // moved (its spans would dangle).
@@ -278,7 +289,7 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
   exact_sleep(replay_);
   if (blocked_) wake_blocked_point();
   analysis_.races(replay_ == 0 ? 0 : replay_ - 1, races_);
-  for (const auto& [i, j] : races_) add_race(i, j);
+  add_races();
 }
 
 bool DporStrategy::next_execution() {
@@ -288,8 +299,10 @@ bool DporStrategy::next_execution() {
   }
   blocked_ = false;
   if (diverged_) return false;
-  pool_.release_list(chain_);  // what the last execution did not get to
-  chain_ = WakeupPool::kNone;
+  if (chain_ != WakeupPool::kNone) {  // what the last execution did not get to
+    pool_.release_list(chain_);
+    chain_ = WakeupPool::kNone;
+  }
   // The deepest point with a pending branch whose first thread can run there.
   for (std::size_t d = nodes_.size(); d-- > 0;) {
     Node& node = nodes_[d];
@@ -302,7 +315,7 @@ bool DporStrategy::next_execution() {
     }
     if (node.wakeup == WakeupPool::kNone) continue;
     nodes_.resize(d + 1);
-    enabled_.resize(node.enabled_end);
+    enabled_used_ = node.enabled_end;
     sleep_.resize(node.sleep_end);
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
       sleep_.emplace_back(node.chosen, analysis_.step(static_cast<std::uint32_t>(d)));
@@ -319,7 +332,7 @@ bool DporStrategy::next_execution() {
     return true;
   }
   nodes_.clear();
-  enabled_.clear();
+  enabled_used_ = 0;
   sleep_.clear();
   return false;
 }

@@ -123,11 +123,14 @@ class DporStrategy final : public Strategy {
   void conservative_sleep(std::uint32_t decision);
   void exact_sleep(std::uint32_t from);
   void collect_unfinished(const sim::ExecutionRecord& record);
-  void add_race(std::uint32_t i, std::uint32_t j);
+  void add_races();
   void wake_blocked_point();
 
   std::vector<Node> nodes_;
+  // The points' enabled threads: [0, enabled_used_) is in use, the rest is room kept so
+  // that a new point writes its threads without a capacity check for each.
   std::vector<sim::ThreadId> enabled_;
+  std::uint32_t enabled_used_ = 0;
   std::vector<Sleeper> sleep_;
   dpor::WakeupPool pool_;
   std::int32_t chain_ = dpor::WakeupPool::kNone;  // the wakeup subtree to follow next

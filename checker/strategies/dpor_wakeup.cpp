@@ -2,31 +2,6 @@
 
 namespace checker::dpor {
 
-namespace {
-// Position in `w` of the first step of `thread`, or w.size().
-std::size_t find_thread(const std::vector<std::uint32_t>& w, sim::ThreadId thread, const Analysis& analysis) {
-  for (std::size_t x = 0; x < w.size(); ++x) {
-    if (analysis.step(w[x]).thread == thread) return x;
-  }
-  return w.size();
-}
-
-bool independent_of_all(const Step& step, const std::vector<std::uint32_t>& w, const Analysis& analysis) {
-  for (std::uint32_t k : w) {
-    if (dependent(step, analysis.step(k))) return false;
-  }
-  return true;
-}
-}  // namespace
-
-void WakeupPool::release(std::int32_t node) {
-  Node& n = nodes_[static_cast<std::size_t>(node)];
-  n.first_child = kNone;
-  n.next_sibling = free_;
-  free_ = node;
-  --live_;
-}
-
 void WakeupPool::release_list(std::int32_t head) {
   stack_.clear();
   if (head != kNone) stack_.push_back(head);
@@ -38,21 +13,6 @@ void WakeupPool::release_list(std::int32_t head) {
     if (n.first_child != kNone) stack_.push_back(n.first_child);
     release(node);
   }
-}
-
-bool is_initial(const std::vector<std::uint32_t>& w, std::size_t pos, std::uint32_t last, const Analysis& analysis) {
-  for (std::size_t a = 0; a < pos; ++a) {
-    if (w[pos] == last ? analysis.directly_before(w[a], w[pos]) : analysis.happens_before(w[a], w[pos])) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool weak_initial(const Step& next, const std::vector<std::uint32_t>& w, std::uint32_t last, const Analysis& analysis) {
-  const std::size_t pos = find_thread(w, next.thread, analysis);
-  if (pos < w.size()) return is_initial(w, pos, last, analysis);
-  return independent_of_all(next, w, analysis);
 }
 
 bool WakeupPool::insert_among(std::int32_t& head, std::vector<std::uint32_t>& w, const Analysis& analysis) {

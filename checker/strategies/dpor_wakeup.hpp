@@ -44,7 +44,13 @@ class WakeupPool {
     return node;
   }
   // Returns one node to the pool (its children are the caller's).
-  void release(std::int32_t node);
+  void release(std::int32_t node) {
+    Node& n = nodes_[static_cast<std::size_t>(node)];
+    n.first_child = kNone;
+    n.next_sibling = free_;
+    free_ = node;
+    --live_;
+  }
   // Returns a list of siblings and everything below them.
   void release_list(std::int32_t head);
   std::size_t live() const { return live_; }
@@ -84,15 +90,46 @@ class WakeupPool {
   std::vector<std::int32_t> stack_;
 };
 
+// Position in `w` of the first step of `thread`, or w.size().
+inline std::size_t find_thread(const std::vector<std::uint32_t>& w, sim::ThreadId thread, const Analysis& analysis) {
+  for (std::size_t x = 0; x < w.size(); ++x) {
+    if (analysis.step(w[x]).thread == thread) return x;
+  }
+  return w.size();
+}
+
+// True if `step` commutes with every step of `w`.
+inline bool independent_of_all(const Step& step, const std::vector<std::uint32_t>& w, const Analysis& analysis) {
+  for (std::uint32_t k : w) {
+    if (dependent(step, analysis.step(k))) return false;
+  }
+  return true;
+}
+
 // True if step w[pos] has no predecessor in `w` (happens-before as `w` orders it): it
 // could go first (its thread is in I(w)). `w` is a race reversal, possibly with steps
 // removed from the front: every step but the race's later step `last` (the largest
 // index) is ordered with the others as in the execution, since a chain between two of
 // them never leaves the reversal; `last` only through steps of `w` it depends on
 // directly (in the execution it also came after steps the reversal leaves out).
-bool is_initial(const std::vector<std::uint32_t>& w, std::size_t pos, std::uint32_t last, const Analysis& analysis);
+inline bool is_initial(const std::vector<std::uint32_t>& w, std::size_t pos, std::uint32_t last,
+                       const Analysis& analysis) {
+  for (std::size_t a = 0; a < pos; ++a) {
+    if (w[pos] == last ? analysis.directly_before(w[a], w[pos]) : analysis.happens_before(w[a], w[pos])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // p in WI_[E](w) for the thread of `next` (its next step after E): it starts `w` up to
-// equivalence, or it is not in `w` and independent of every step of `w`.
-bool weak_initial(const Step& next, const std::vector<std::uint32_t>& w, std::uint32_t last, const Analysis& analysis);
+// equivalence, or it is not in `w` and independent of every step of `w`. (Inline, like
+// the helpers above: DPOR asks it for every sleeper at a race's scheduling point.)
+inline bool weak_initial(const Step& next, const std::vector<std::uint32_t>& w, std::uint32_t last,
+                         const Analysis& analysis) {
+  const std::size_t pos = find_thread(w, next.thread, analysis);
+  if (pos < w.size()) return is_initial(w, pos, last, analysis);
+  return independent_of_all(next, w, analysis);
+}
 
 }  // namespace checker::dpor

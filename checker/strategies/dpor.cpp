@@ -26,8 +26,8 @@ bool reads_a_thread(const dpor::Step& step) {
 }  // namespace
 
 bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
-  for (const Sleeper& s : sleep_of(node)) {
-    if (s.thread == thread) return true;
+  for (std::uint32_t x = node.sleep_begin; x < node.sleep_end; ++x) {  // (most points have no sleepers)
+    if (sleep_[x].thread == thread) return true;
   }
   return false;
 }

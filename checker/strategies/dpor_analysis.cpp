@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 namespace checker::dpor {
 
@@ -76,16 +77,24 @@ Clock* Analysis::own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k) {
 // Back to the state before step `keep`: drops the later steps' results (and the
 // virtual steps). The states before each step are kept, so nothing is undone.
 void Analysis::rewind(std::uint32_t keep) {
-  if (info_.size() > keep) {
+  if (size_ > keep) {
     const StepInfo& first = info_[keep];
     touched_.resize(first.touched_begin);
     enablers_.resize(first.enabler_begin);
     flips_.resize(first.flip_begin);
     extra_.truncate(first.extra_before);
-    info_.resize(keep);
+    size_ = keep;
   }
-  steps_.resize(keep);
   vc_.truncate(keep);
+}
+
+std::uint32_t Analysis::push_step() {
+  if (size_ == steps_.size()) {
+    const std::size_t grown = std::max<std::size_t>(64, 2 * steps_.size());
+    steps_.resize(grown);
+    info_.resize(grown);
+  }
+  return size_++;
 }
 
 // Orders step k after the earlier steps it depends on (those of `before`, the state
@@ -131,39 +140,32 @@ void Analysis::take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first)
   }
 }
 
-void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e) {
+void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end) {
   const PointInfo& point = points_[k];
   const sim::ThreadId p = point.chosen;
-  // The state after the step starts as the one before it.
-  const std::size_t states_end = (std::size_t{k} + 2) * stride_;
-  if (states_.size() < states_end) states_.resize(std::max(states_end, 2 * states_.size()));
+  // The state after the step starts as the one before it (run() made room for it).
   const ThreadState* before = state(k);
   ThreadState* now = state(k + 1);
-  for (std::uint32_t t = 0; t < stride_; ++t) now[t] = before[t];
+  for (std::uint32_t t = 0; t < stride_; t += 4) std::memcpy(now + t, before + t, 4 * sizeof(ThreadState));
 
-  StepInfo& info = info_.emplace_back();
-  info.thread = p;
-  info.pp = before[p].last_touch;
-  info.own_before = before[p].last_own;
-  info.pre = before[p].clock;
-  info.time = point.time;
-  info.advance = k == 0 ? 0 : (point.time > info_[k - 1].time ? k : info_[k - 1].advance);
-  info.touched_begin = static_cast<std::uint32_t>(touched_.size());
-  info.flip_begin = static_cast<std::uint32_t>(flips_.size());
-  info.extra_before = extra_.size();
+  const std::uint32_t first_touched = static_cast<std::uint32_t>(touched_.size());
   const std::uint32_t own = vc_.push_row();  // (before the copy's source is looked up: it may move)
   copy_clock(vc_[own], row(before[p].clock), stride_);
 
   // The step's events. Other threads' events (a woken joiner, an eagerly started
   // child) move those threads: their next steps come after this one, but this step
   // does not come after their earlier ones (it commutes with them; only its shape,
-  // where their eager part runs, would differ).
-  Step& s = steps_.emplace_back();
+  // where their eager part runs, would differ). Every field of the step is set here:
+  // push_step() does not clear the slot.
+  Step& s = steps_[push_step()];
   s.thread = p;
   s.kind = point.kind;
   s.object = point.object;
+  s.global = false;
+  s.has_value = false;
+  s.value = 0;
+  s.count = 0;
   s.add_operation(point.kind, point.object, true);
-  const std::uint32_t first_touched = info.touched_begin;
   const auto touch = [&](sim::ThreadId t) {
     if (t == p || t >= threads_) return;
     for (std::uint32_t x = first_touched; x < touched_.size(); ++x) {
@@ -171,38 +173,45 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     }
     touched_.push_back(t);
   };
-  const sim::Event* const events_end = events.data() + events.size();
-  // Past the step's last event (a local: e is a reference the stores below could alias).
-  const sim::Event* step_end = events.data() + e;
   bool value_taken = false;
   orderings_.clear();
-  for (; step_end != events_end && step_end->decision <= k + 1; ++step_end) {
-    const sim::Event& ev = *step_end;
-    if (ev.thread == p && ev.kind == point.kind && ev.object == point.object && ev.kind != sim::OpKind::kStart) {
+  const sim::Event* ev = cursor;
+  for (; ev != events_end && ev->decision <= k + 1; ++ev) {
+    if (ev->thread == p && ev->kind == point.kind && ev->object == point.object && ev->kind != sim::OpKind::kStart) {
       // The chosen thread's pending operation (most events): it accesses no more than
       // the operation added above. (A start's event makes the step global.)
-      if (ev.kind == sim::OpKind::kJoin) orderings_.push_back(&ev);
+      if (ev->kind == sim::OpKind::kJoin) orderings_.push_back(ev);
       if (!value_taken) {
-        s.has_value = ev.has_value;
-        s.value = ev.value;
+        s.has_value = ev->has_value;
+        s.value = ev->value;
         value_taken = true;
       }
       continue;
     }
-    touch(ev.thread);
-    if (ev.kind == sim::OpKind::kStart) {
-      touch(ev.object);
-      if (ev.object < threads_ && now[ev.object].finish == kNotStarted) now[ev.object].finish = kNoFinish;
+    touch(ev->thread);
+    if (ev->kind == sim::OpKind::kStart) {
+      touch(ev->object);
+      if (ev->object < threads_ && now[ev->object].finish == kNotStarted) now[ev->object].finish = kNoFinish;
     }
-    if (ev.kind == sim::OpKind::kFinish && ev.thread < threads_) now[ev.thread].finish = static_cast<std::int32_t>(k);
-    if (ev.kind == sim::OpKind::kJoin || ev.kind == sim::OpKind::kStart) orderings_.push_back(&ev);
-    s.add_operation(ev.kind, ev.object, false);
+    if (ev->kind == sim::OpKind::kFinish && ev->thread < threads_) now[ev->thread].finish = static_cast<std::int32_t>(k);
+    if (ev->kind == sim::OpKind::kJoin || ev->kind == sim::OpKind::kStart) orderings_.push_back(ev);
+    s.add_operation(ev->kind, ev->object, false);
   }
-  e = static_cast<std::size_t>(step_end - events.data());
+  cursor = ev;
   const auto touched_end = static_cast<std::uint32_t>(touched_.size());
-  info.touched_end = touched_end;
-  info.signature = s.signature();
 
+  StepInfo& info = info_[k];
+  info.thread = p;
+  info.pp = before[p].last_touch;
+  info.own_before = before[p].last_own;
+  info.pre = before[p].clock;
+  info.time = point.time;
+  info.advance = k == 0 ? 0 : (point.time > info_[k - 1].time ? k : info_[k - 1].advance);
+  info.touched_begin = first_touched;
+  info.touched_end = touched_end;
+  info.flip_begin = static_cast<std::uint32_t>(flips_.size());
+  info.extra_before = extra_.size();
+  info.signature = s.signature();
   info.enabler_begin = static_cast<std::uint32_t>(enablers_.size());
   if (!flips_.empty()) {  // (in most executions no step enables or disables another thread)
     take_enablers(k, p, before[p].last_touch);
@@ -226,13 +235,13 @@ void Analysis::process(std::uint32_t k, const std::vector<sim::Event>& events, s
     now[touched_[t]].last_touch = static_cast<std::int32_t>(k);
   }
   for (const sim::Event* ordering : orderings_) {
-    const sim::Event& ev = *ordering;
-    if (ev.thread >= threads_ || ev.object >= threads_) continue;
-    if (ev.kind == sim::OpKind::kJoin && now[ev.object].finish >= 0) {
-      max_into(own_clock(now, ev.thread, k), vc(now[ev.object].finish), stride_);
-    } else if (ev.kind == sim::OpKind::kStart) {
-      Clock* child = own_clock(now, ev.object, k);
-      max_into(child, row(now[ev.thread].clock), stride_);
+    const sim::Event& oe = *ordering;
+    if (oe.thread >= threads_ || oe.object >= threads_) continue;
+    if (oe.kind == sim::OpKind::kJoin && now[oe.object].finish >= 0) {
+      max_into(own_clock(now, oe.thread, k), vc(now[oe.object].finish), stride_);
+    } else if (oe.kind == sim::OpKind::kStart) {
+      Clock* child = own_clock(now, oe.object, k);
+      max_into(child, row(now[oe.thread].clock), stride_);
     }
   }
 
@@ -291,11 +300,12 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
   ensure_stride(threads_);
   const std::vector<sim::Event>& events = record.events;
   std::size_t e = 0;
+  const std::size_t states_end = (std::size_t{real_} + 1) * stride_;  // a row before each step and one after
+  if (states_.size() < states_end) states_.resize(std::max(states_end, 2 * states_.size()));
   if (keep == 0) {
     rewind(0);
     extra_.clear();
     extra_.push_zeros();  // kZeroRow
-    if (states_.size() < stride_) states_.resize(stride_);
     std::fill_n(states_.begin(), stride_, ThreadState{});
     if (threads_ > 0) states_[sim::kMainThread].finish = kNoFinish;  // running
     for (; e < events.size() && events[e].decision == 0; ++e) {  // before the first choice
@@ -313,7 +323,9 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
                          [](const sim::Event& ev, std::uint32_t decision) { return ev.decision < decision; }) -
         events.begin());
   }
-  for (std::uint32_t k = keep; k < real_; ++k) process(k, events, e);
+  const sim::Event* cursor = events.data() + e;
+  const sim::Event* const events_end = events.data() + events.size();
+  for (std::uint32_t k = keep; k < real_; ++k) process(k, cursor, events_end);
 }
 
 void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed) {
@@ -338,13 +350,15 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal
   const ThreadState* end = state(real_);
   for (const Unfinished& u : unfinished) {
     if (u.thread >= threads_) continue;
-    const auto j = static_cast<std::uint32_t>(steps_.size());
-    Step& s = steps_.emplace_back();
+    const std::uint32_t j = push_step();
+    Step& s = steps_[j];
+    s = Step{};
     s.thread = u.thread;
     s.kind = u.kind;
     s.object = u.object;
     s.add_operation(u.kind, u.object, true);
-    StepInfo& info = info_.emplace_back();
+    StepInfo& info = info_[j];
+    info = StepInfo{};
     info.thread = u.thread;
     info.pp = end[u.thread].last_touch;
     info.own_before = end[u.thread].last_own;

@@ -99,7 +99,7 @@ class Analysis {
   void add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed);
 
   std::uint32_t real_steps() const { return real_; }
-  std::uint32_t size() const { return static_cast<std::uint32_t>(info_.size()); }
+  std::uint32_t size() const { return size_; }
   const Step& step(std::uint32_t k) const { return steps_[k]; }
   // True if step a (a < b) happens before step b.
   bool happens_before(std::uint32_t a, std::uint32_t b) const {
@@ -149,7 +149,11 @@ class Analysis {
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
-  void process(std::uint32_t k, const std::vector<sim::Event>& events, std::size_t& e);
+  // Appends step k, whose events start at `cursor`, which it moves past them.
+  void process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end);
+  // Makes room for one more step (steps_ and info_) and returns its index; the slot is
+  // not cleared: the caller sets every field.
+  std::uint32_t push_step();
   // Returns true if it ordered step k after any step (of another thread).
   bool order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
@@ -157,7 +161,7 @@ class Analysis {
   // before step k. (Inline: there are seldom any.)
   void take_enablers(std::uint32_t k, sim::ThreadId t, std::int32_t since) {
     const auto from = static_cast<std::size_t>(since + 1);
-    if (from < info_.size() && info_[from].flip_begin < flips_.size()) take_flips(k, t, info_[from].flip_begin);
+    if (from < size_ && info_[from].flip_begin < flips_.size()) take_flips(k, t, info_[from].flip_begin);
   }
   void take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first);
   bool enabled_at(std::uint32_t k, sim::ThreadId t) const;
@@ -172,7 +176,7 @@ class Analysis {
   const std::vector<sim::ThreadId>* at_end_ = nullptr;
   std::uint64_t at_end_mask_ = 0;  // *at_end_ as a mask (see PointInfo)
   std::uint32_t threads_ = 0;  // of this execution
-  std::uint32_t stride_ = 0;   // clock width: for the most threads of any execution so far
+  std::uint32_t stride_ = 0;   // clock width (a multiple of 4): for the most threads of any execution so far
   std::uint32_t real_ = 0;
   std::int32_t terminal_ = kNone;
   bool terminal_observes_ = false;
@@ -196,8 +200,11 @@ class Analysis {
     std::uint64_t signature = 0;      // steps_[k].signature()
     sim::Nanos time = 0;
   };
+  // steps_[0, size_) and info_[0, size_) are in use; both keep their storage when the
+  // steps shrink, so a step costs no construction.
   std::vector<Step> steps_;
   std::vector<StepInfo> info_;
+  std::uint32_t size_ = 0;
   ClockRows vc_;                          // per step: happens-before
   std::vector<sim::ThreadId> touched_;    // threads a step moved besides its own
   std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled a step's thread

@@ -21,8 +21,10 @@ inline void copy_clock(Clock* to, const Clock* from, std::uint32_t width) {
 }
 
 // Four clocks at a time, as one vector (GCC and Clang vector extensions: SSE2 on
-// x86-64, which -O2 does not vectorize the scalar loop into).
-using ClockBlock = Clock __attribute__((vector_size(4 * sizeof(Clock))));
+// x86-64, which -O2 does not vectorize the scalar loop into). Compared as signed:
+// SSE2 has only a signed compare (an unsigned one costs two more instructions), and
+// clocks, step indices + 1, stay far below 2^31.
+using ClockBlock = std::int32_t __attribute__((vector_size(4 * sizeof(Clock))));
 
 inline void max_clock(Clock* into, const Clock* from, std::uint32_t width) {
   for (std::uint32_t t = 0; t < width; t += 4) {

@@ -8,7 +8,6 @@ namespace checker::dpor {
 
 namespace {
 constexpr auto max_into = max_clock;
-constexpr sim::ThreadId kMaskBits = 64;  // PointInfo::enabled_mask
 
 // True if `clock` covers step i of thread t: i happens before whatever has the clock.
 bool covers(const Clock* clock, sim::ThreadId t, std::int32_t i) {
@@ -21,9 +20,7 @@ void Analysis::merge(Clock* into, std::int64_t from) {
   max_into(into, vc(from), stride_);
 }
 
-bool Analysis::enabled_at(std::uint32_t k, sim::ThreadId t) const {
-  if (t < kMaskBits) return ((points_[k].enabled_mask >> t) & 1) != 0;
-  const auto& enabled = points_[k].enabled;
+bool Analysis::enabled_among(std::span<const sim::ThreadId> enabled, sim::ThreadId t) {
   return std::binary_search(enabled.begin(), enabled.end(), t);
 }
 
@@ -65,9 +62,9 @@ void Analysis::ensure_stride(std::uint32_t threads) {
   stride_ = width;
 }
 
-Clock* Analysis::own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k) {
+// A copy of thread t's clock in a new row, which becomes its clock in `now`.
+Clock* Analysis::fresh_clock(ThreadState* now, sim::ThreadId t) {
   const std::int32_t ref = now[t].clock;
-  if (ref < 0 && static_cast<std::uint32_t>(~ref) >= info_[k].extra_before) return extra_[static_cast<std::size_t>(~ref)];
   const std::uint32_t fresh = extra_.push_row();
   copy_clock(extra_[fresh], row(ref), stride_);
   now[t].clock = ~static_cast<std::int32_t>(fresh);
@@ -88,13 +85,10 @@ void Analysis::rewind(std::uint32_t keep) {
   vc_.truncate(keep);
 }
 
-std::uint32_t Analysis::push_step() {
-  if (size_ == steps_.size()) {
-    const std::size_t grown = std::max<std::size_t>(64, 2 * steps_.size());
-    steps_.resize(grown);
-    info_.resize(grown);
-  }
-  return size_++;
+void Analysis::grow_steps() {
+  const std::size_t grown = std::max<std::size_t>(64, 2 * steps_.size());
+  steps_.resize(grown);
+  info_.resize(grown);
 }
 
 // Orders step k after the earlier steps it depends on (those of `before`, the state
@@ -331,11 +325,11 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
 void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed) {
   terminal_ = terminal && real_ > 0 ? static_cast<std::int32_t>(real_ - 1) : kNone;
   terminal_observes_ = observed && terminal_ != kNone;
-  unfinished_.assign(threads_, 0);
-  for (const Unfinished& u : unfinished) {
-    if (u.thread < threads_) unfinished_[u.thread] = 1;
-  }
   if (terminal_observes_) {  // the last step comes after every step of the threads it observes
+    unfinished_.assign(threads_, 0);
+    for (const Unfinished& u : unfinished) {
+      if (u.thread < threads_) unfinished_[u.thread] = 1;
+    }
     // Its thread's clock at the end is the step's clock row: it keeps the clock it had.
     ThreadState& last = state(real_)[steps_[static_cast<std::size_t>(terminal_)].thread];
     if (last.clock == terminal_) {

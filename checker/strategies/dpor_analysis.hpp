@@ -75,6 +75,7 @@ struct Unfinished {
 class Analysis {
  public:
   static constexpr std::int32_t kNone = -1;
+  static constexpr sim::ThreadId kMaskBits = 64;  // PointInfo::enabled_mask
 
   // Analyzes one execution. `points[k]` describes choice k of `record`; `at_end` is the
   // enabled set when it ended, if known (a deadlock: empty; a sleep-set block: what was
@@ -144,16 +145,25 @@ class Analysis {
   ThreadState* state(std::uint32_t k) { return states_.data() + std::size_t{k} * stride_; }
   const ThreadState* state(std::uint32_t k) const { return states_.data() + std::size_t{k} * stride_; }
   // Thread t's clock in `now` (the state being built by step k), made a row of its own
-  // that step k may change.
-  Clock* own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k);
+  // that step k may change. (Inline: most calls find the row step k already made.)
+  Clock* own_clock(ThreadState* now, sim::ThreadId t, std::uint32_t k) {
+    const std::int32_t ref = now[t].clock;
+    if (ref < 0 && static_cast<std::uint32_t>(~ref) >= info_[k].extra_before) return extra_[static_cast<std::size_t>(~ref)];
+    return fresh_clock(now, t);
+  }
+  Clock* fresh_clock(ThreadState* now, sim::ThreadId t);
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
   // Appends step k, whose events start at `cursor`, which it moves past them.
   void process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end);
   // Makes room for one more step (steps_ and info_) and returns its index; the slot is
-  // not cleared: the caller sets every field.
-  std::uint32_t push_step();
+  // not cleared: the caller sets every field. (Inline: once per step.)
+  std::uint32_t push_step() {
+    if (size_ == steps_.size()) grow_steps();
+    return size_++;
+  }
+  void grow_steps();
   // Returns true if it ordered step k after any step (of another thread).
   bool order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
@@ -164,7 +174,12 @@ class Analysis {
     if (from < size_ && info_[from].flip_begin < flips_.size()) take_flips(k, t, info_[from].flip_begin);
   }
   void take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first);
-  bool enabled_at(std::uint32_t k, sim::ThreadId t) const;
+  // True if thread t was enabled at point k. (Inline: every race's transparency check asks.)
+  bool enabled_at(std::uint32_t k, sim::ThreadId t) const {
+    if (t < kMaskBits) return ((points_[k].enabled_mask >> t) & 1) != 0;
+    return enabled_among(points_[k].enabled, t);
+  }
+  static bool enabled_among(std::span<const sim::ThreadId> enabled, sim::ThreadId t);
   bool transparent(std::uint32_t i, std::uint32_t j) const;
   bool is_enabler(std::uint32_t i, std::uint32_t j) const;
   // The last step observed the thread of step i, which was left unfinished.
@@ -213,7 +228,7 @@ class Analysis {
     sim::ThreadId thread;
   };
   std::vector<Flip> flips_;               // threads a step enabled or disabled
-  std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end
+  std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end (set only when terminal_observes_)
 
   // Forward state: stride_ threads per real step and one more row for the state after
   // the last one (the vector keeps its size when the steps shrink), and the clock rows

@@ -96,16 +96,18 @@ void Analysis::grow_steps() {
 // clock covers that thread's earlier steps and the rest of their chains. (The step's
 // own thread's steps are in the clock it starts from.)
 bool Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
+  // (Locals, not members: the clock stores below could alias them.)
   Clock* v = vc(k);
   const Step& s = steps_[k];
-  const std::uint64_t signature = info_[k].signature;
+  const StepInfo* info = info_.data();
+  const std::uint64_t signature = info[k].signature;
+  const sim::ThreadId own = s.thread;
+  const sim::ThreadId threads = threads_;
   bool ordered = false;
-  for (sim::ThreadId t = 0; t < threads_; ++t) {
-    if (t == s.thread) continue;
-    for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info_[static_cast<std::size_t>(i)].own_before) {
-      if ((info_[static_cast<std::size_t>(i)].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) {
-        continue;
-      }
+  for (sim::ThreadId t = 0; t < threads; ++t) {
+    if (t == own) continue;
+    for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
+      if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
       max_into(v, vc(i), stride_);
       ordered = true;
       break;

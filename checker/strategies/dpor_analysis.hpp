@@ -160,7 +160,7 @@ class Analysis {
   // Makes room for one more step (steps_ and info_) and returns its index; the slot is
   // not cleared: the caller sets every field. (Inline: once per step.)
   std::uint32_t push_step() {
-    if (size_ == steps_.size()) grow_steps();
+    if (size_ == info_.size()) grow_steps();
     return size_++;
   }
   void grow_steps();

@@ -378,29 +378,26 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal
   }
 }
 
-// A dependent step i before j that is no race: j's thread could not have run j instead
-// of i (see the header).
-bool Analysis::transparent(std::uint32_t i, std::uint32_t j) const {
+// j's thread was parked at j's operation and disabled when i ran (transparent()). It
+// could still go first in an equivalent order when a step before j that j comes after
+// does not come after i: it can move before i, and it may be what makes j ready (a
+// futures.wait is ready after any of several completions; tests/
+// test_dpor_regressions.cpp). Only when all of them come after i is i no race.
+bool Analysis::transparent_while_disabled(std::uint32_t i, std::uint32_t j) const {
+  const std::uint32_t end = std::min(j, real_);
+  for (std::uint32_t x = i + 1; x < end; ++x) {
+    if (happens_before(x, j) && !happens_before(i, x)) return false;
+  }
+  return true;
+}
+
+// j's thread moved after i (transparent()), so its readiness at i is not recorded. A
+// blocking acquire cannot pass a lock that is held: one being released (by an owner),
+// or one a try-acquire just failed on. A release whose recorded value is 2 or more (a
+// Semaphore with permits left, an RLock still held reentrantly) may leave room.
+bool Analysis::transparent_after_move(std::uint32_t i, std::uint32_t j) const {
   const Step& si = steps_[i];
   const Step& sj = steps_[j];
-  if (info_[j].pp < static_cast<std::int32_t>(i)) {
-    // j's thread was parked at j's operation when i ran: the recorded enabled set says
-    // whether it could have gone first in this order of the steps. Disabled, it could
-    // still go first in an equivalent order when a step before j that j comes after
-    // does not come after i: it can move before i, and it may be what makes j ready
-    // (a futures.wait is ready after any of several completions; tests/
-    // test_dpor_regressions.cpp). Only when all of them come after i is i no race.
-    if (enabled_at(i, sj.thread)) return false;
-    const std::uint32_t end = std::min(j, real_);
-    for (std::uint32_t x = i + 1; x < end; ++x) {
-      if (happens_before(x, j) && !happens_before(i, x)) return false;
-    }
-    return true;
-  }
-  // j's thread moved after i, so its readiness at i is not recorded. A blocking acquire
-  // cannot pass a lock that is held: one being released (by an owner), or one a
-  // try-acquire just failed on. A release whose recorded value is 2 or more (a
-  // Semaphore with permits left, an RLock still held reentrantly) may leave room.
   if (si.global || sj.global || sj.kind != sim::OpKind::kAcquire || !is_lock_op(si.kind) ||
       si.object != sj.object) {
     return false;

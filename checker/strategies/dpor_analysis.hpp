@@ -180,7 +180,18 @@ class Analysis {
     return enabled_among(points_[k].enabled, t);
   }
   static bool enabled_among(std::span<const sim::ThreadId> enabled, sim::ThreadId t);
-  bool transparent(std::uint32_t i, std::uint32_t j) const;
+  // A dependent step i before j that is no race: j's thread could not have run j instead
+  // of i (see the header). When j's thread was parked at j's operation as i ran, the
+  // recorded enabled set says whether it could have gone first in this order of the
+  // steps. (Inline: that is most races, and it was enabled.)
+  bool transparent(std::uint32_t i, std::uint32_t j) const {
+    if (info_[j].pp < static_cast<std::int32_t>(i)) {
+      return !enabled_at(i, steps_[j].thread) && transparent_while_disabled(i, j);
+    }
+    return transparent_after_move(i, j);
+  }
+  bool transparent_while_disabled(std::uint32_t i, std::uint32_t j) const;
+  bool transparent_after_move(std::uint32_t i, std::uint32_t j) const;
   bool is_enabler(std::uint32_t i, std::uint32_t j) const;
   // The last step observed the thread of step i, which was left unfinished.
   bool observed(std::uint32_t i, std::uint32_t j) const {

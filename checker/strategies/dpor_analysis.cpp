@@ -233,8 +233,10 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
   for (const sim::Event* ordering : orderings_) {
     const sim::Event& oe = *ordering;
     if (oe.thread >= threads_ || oe.object >= threads_) continue;
-    if (oe.kind == sim::OpKind::kJoin && now[oe.object].finish >= 0) {
-      max_into(own_clock(now, oe.thread, k), vc(now[oe.object].finish), stride_);
+    // (A finish in this step is in the joiner's clock already: the joiner took or moved in it.)
+    const std::int32_t finish = now[oe.object].finish;
+    if (oe.kind == sim::OpKind::kJoin && finish >= 0 && finish != static_cast<std::int32_t>(k)) {
+      max_into(own_clock(now, oe.thread, k), vc(finish), stride_);
     } else if (oe.kind == sim::OpKind::kStart) {
       Clock* child = own_clock(now, oe.object, k);
       max_into(child, row(now[oe.thread].clock), stride_);

@@ -227,8 +227,13 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
   now[p].last_touch = static_cast<std::int32_t>(k);
   now[p].last_own = static_cast<std::int32_t>(k);
   for (std::uint32_t t = first_touched; t < touched_end; ++t) {
-    max_into(own_clock(now, touched_[t], k), v, stride_);
-    now[touched_[t]].last_touch = static_cast<std::int32_t>(k);
+    ThreadState& moved = now[touched_[t]];
+    if (clock_at_most(row(moved.clock), v, stride_)) {
+      moved.clock = static_cast<std::int32_t>(k);  // the join of the two is v: no row of its own
+    } else {
+      max_into(own_clock(now, touched_[t], k), v, stride_);
+    }
+    moved.last_touch = static_cast<std::int32_t>(k);
   }
   for (const sim::Event* ordering : orderings_) {
     const sim::Event& oe = *ordering;

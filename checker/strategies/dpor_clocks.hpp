@@ -37,6 +37,21 @@ inline void max_clock(Clock* into, const Clock* from, std::uint32_t width) {
   }
 }
 
+// True if no clock of `a` is later than the one of `b` (b covers what a covers).
+inline bool clock_at_most(const Clock* a, const Clock* b, std::uint32_t width) {
+  for (std::uint32_t t = 0; t < width; t += 4) {
+    ClockBlock x;
+    ClockBlock y;
+    std::memcpy(&x, a + t, sizeof x);
+    std::memcpy(&y, b + t, sizeof y);
+    const ClockBlock later = x > y;
+    std::uint64_t halves[2];
+    std::memcpy(halves, &later, sizeof halves);
+    if ((halves[0] | halves[1]) != 0) return false;
+  }
+  return true;
+}
+
 // A stack of clock rows that keeps its storage when it shrinks, so steady-state
 // executions do not touch the allocator.
 class ClockRows {

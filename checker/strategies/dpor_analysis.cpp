@@ -24,15 +24,6 @@ bool Analysis::enabled_among(std::span<const sim::ThreadId> enabled, sim::Thread
   return std::binary_search(enabled.begin(), enabled.end(), t);
 }
 
-bool Analysis::touches(std::uint32_t k, sim::ThreadId t) const {
-  const StepInfo& info = info_[k];
-  if (info.thread == t) return true;
-  for (std::uint32_t x = info.touched_begin; x < info.touched_end; ++x) {
-    if (touched_[x] == t) return true;
-  }
-  return false;
-}
-
 bool Analysis::directly_before(std::uint32_t a, std::uint32_t b) const {
   // Through b's own thread's history (its clock before b): a chain between two steps of
   // a reversal never leaves it (see dpor_wakeup.hpp), so this is a direct predecessor there.
@@ -238,10 +229,14 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
   for (const sim::Event* ordering : orderings_) {
     const sim::Event& oe = *ordering;
     if (oe.thread >= threads_ || oe.object >= threads_) continue;
-    // (A finish in this step is in the joiner's clock already: the joiner took or moved in it.)
+    // (Usually the joiner's clock covers the finish already, e.g. one in this step, which
+    // the joiner took or moved in: then its clock needs no row of its own.)
     const std::int32_t finish = now[oe.object].finish;
-    if (oe.kind == sim::OpKind::kJoin && finish >= 0 && finish != static_cast<std::int32_t>(k)) {
-      max_into(own_clock(now, oe.thread, k), vc(finish), stride_);
+    if (oe.kind == sim::OpKind::kJoin && finish >= 0) {
+      const Clock* finished = vc(finish);
+      if (!clock_at_most(finished, row(now[oe.thread].clock), stride_)) {
+        max_into(own_clock(now, oe.thread, k), finished, stride_);
+      }
     } else if (oe.kind == sim::OpKind::kStart) {
       Clock* child = own_clock(now, oe.object, k);
       max_into(child, row(now[oe.thread].clock), stride_);

@@ -35,9 +35,10 @@
 // its results for that prefix and goes back to the forward state (per thread: its
 // clock, last step, finish) from before the step where the new execution branched off.
 // That state is kept for every step, a few words per thread: a thread's clock is a
-// reference to a clock row (a step's own, or one made when another step moved the
-// thread), never a copy, so keeping it costs no clock copies and going back costs
-// nothing but truncation.
+// reference to a clock row (a step's own: the thread's last step, or a step that moved
+// it and whose clock covered the thread's; or one made when a step moved or joined the
+// thread otherwise), never a copy, so keeping it costs no clock copies and going back
+// costs nothing but truncation.
 //
 // The scans over earlier steps (dependency ordering, races) walk each thread's steps
 // from its latest one back, and stop at the first one already known to happen before:
@@ -111,8 +112,16 @@ class Analysis {
   // time, or a ended the execution before the virtual step b. (For the later step of a
   // race reversal, whose hb-predecessors in the execution may lie outside the reversal.)
   bool directly_before(std::uint32_t a, std::uint32_t b) const;
-  // True if thread `t` had an event in step k, or was started by it.
-  bool touches(std::uint32_t k, sim::ThreadId t) const;
+  // True if thread `t` had an event in step k, or was started by it. (Inline: the
+  // strategy asks it for every sleeper at every point it recomputes.)
+  bool touches(std::uint32_t k, sim::ThreadId t) const {
+    const StepInfo& info = info_[k];
+    if (info.thread == t) return true;
+    for (std::uint32_t x = info.touched_begin; x < info.touched_end; ++x) {
+      if (touched_[x] == t) return true;
+    }
+    return false;
+  }
 
   // Every race (i, j) whose later step j is at index >= `from` (real steps of the
   // prefix before `from` were analyzed by an earlier execution) or is virtual, in

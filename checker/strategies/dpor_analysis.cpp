@@ -334,12 +334,17 @@ void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal
     for (const Unfinished& u : unfinished) {
       if (u.thread < threads_) unfinished_[u.thread] = 1;
     }
-    // Its thread's clock at the end is the step's clock row: it keeps the clock it had.
-    ThreadState& last = state(real_)[steps_[static_cast<std::size_t>(terminal_)].thread];
-    if (last.clock == terminal_) {
-      const std::uint32_t copy = extra_.push_row();
-      copy_clock(extra_[copy], vc(terminal_), stride_);
-      last.clock = ~static_cast<std::int32_t>(copy);
+    // The threads whose clock at the end is the step's clock row (its own thread, and
+    // those it moved whose clocks it covered) keep the clock they had: a copy of it.
+    ThreadState* last_state = state(real_);
+    std::int32_t copy = kNone;
+    for (sim::ThreadId t = 0; t < threads_; ++t) {
+      if (last_state[t].clock != terminal_) continue;
+      if (copy == kNone) {
+        copy = static_cast<std::int32_t>(extra_.push_row());
+        copy_clock(extra_[static_cast<std::size_t>(copy)], vc(terminal_), stride_);
+      }
+      last_state[t].clock = ~copy;
     }
     for (std::uint32_t i = static_cast<std::uint32_t>(terminal_); i-- > 0;) {
       if (unfinished_[steps_[i].thread] != 0 && vc(terminal_)[steps_[i].thread] <= i) merge(vc(terminal_), i);

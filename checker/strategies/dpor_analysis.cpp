@@ -92,11 +92,10 @@ bool Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before)
   const Step& s = steps_[k];
   const StepInfo* info = info_.data();
   const std::uint64_t signature = info[k].signature;
-  const sim::ThreadId own = s.thread;
   const sim::ThreadId threads = threads_;
   bool ordered = false;
   for (sim::ThreadId t = 0; t < threads; ++t) {
-    if (t == own) continue;
+    // (The step's own thread's steps are covered: its clock is where v starts.)
     for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
       if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
       max_into(v, vc(i), stride_);

@@ -424,7 +424,6 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     // (The last step may also race with the steps it observes: add_virtual.)
     if (!info_[j].may_race && !(terminal_observes_ && static_cast<std::int32_t>(j) == terminal_)) continue;
     const Step& sj = steps_[j];
-    const sim::ThreadId q = sj.thread;
     copy_clock(r, row(info_[j].pre), stride_);
     const bool virtual_step = j >= real_;
     // The earlier steps, latest first (a race found covers what happens before it),
@@ -432,9 +431,9 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     // that happens before j, or before a race found.
     const ThreadState* at = state(std::min(j, real_));
     std::size_t open = 0;  // heads[0, open): the threads still to scan
-    for (sim::ThreadId t = 0; t < threads_; ++t) {
+    for (sim::ThreadId t = 0; t < threads_; ++t) {  // (j's own thread's steps are covered)
       const std::int32_t last = at[t].last_own;
-      if (t != q && last != kNone && !covers(r, t, last)) heads[open++] = {t, last};
+      if (last != kNone && !covers(r, t, last)) heads[open++] = {t, last};
     }
     while (open > 0) {
       std::int32_t latest = kNone;

@@ -430,35 +430,37 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     // through each other thread's chain of steps; a thread is done at its first step
     // that happens before j, or before a race found.
     const ThreadState* at = state(std::min(j, real_));
-    std::size_t open = 0;  // heads[0, open): the threads still to scan
+    std::size_t open = 0;  // heads[0, open): the threads still to scan, each at a step r does not cover
     for (sim::ThreadId t = 0; t < threads_; ++t) {  // (j's own thread's steps are covered)
       const std::int32_t last = at[t].last_own;
       if (last != kNone && !covers(r, t, last)) heads[open++] = {t, last};
     }
     while (open > 0) {
-      std::int32_t latest = kNone;
       std::size_t pick = 0;
-      for (std::size_t h = 0; h < open;) {
-        const Head head = heads[h];
-        if (head.step == kNone || covers(r, head.thread, head.step)) {
-          heads[h] = heads[--open];
-          continue;
-        }
-        if (head.step > latest) {
-          latest = head.step;
-          pick = h;
-        }
-        ++h;
+      for (std::size_t h = 1; h < open; ++h) {
+        if (heads[h].step > heads[pick].step) pick = h;
       }
-      if (latest == kNone) break;
+      const std::int32_t latest = heads[pick].step;
       const auto i = static_cast<std::uint32_t>(latest);
-      heads[pick].step = info_[i].own_before;
+      const std::int32_t previous = info_[i].own_before;  // where its thread goes on, unless covered
+      if (previous == kNone || covers(r, heads[pick].thread, previous)) {
+        heads[pick] = heads[--open];
+      } else {
+        heads[pick].step = previous;
+      }
       const Step& si = steps_[i];
       const bool dep = ((info_[i].signature & info_[j].signature) != 0 && dependent(si, sj)) ||
                        (virtual_step && latest == terminal_) || is_enabler(i, j) || observed(i, j);
       if (!dep || transparent(i, j)) continue;
       out.emplace_back(i, j);
       max_into(r, vc(i), stride_);
+      for (std::size_t h = 0; h < open;) {  // the race covers what happens before it
+        if (covers(r, heads[h].thread, heads[h].step)) {
+          heads[h] = heads[--open];
+        } else {
+          ++h;
+        }
+      }
     }
   }
 }

@@ -50,6 +50,10 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
                                     RunOptions options) {
   if (g_current != nullptr) throw UsageError("Runtime::run cannot be nested");
   record_.clear();
+  repeatable_ = &scheduler == path_scheduler_ ? path_length_ : 0;
+  repeat_end_ = 0;
+  path_scheduler_ = &scheduler;
+  path_length_ = 0;
   thread_count_ = 0;
   unnamed_threads_ = 0;
   cancelling_ = false;
@@ -68,6 +72,7 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   const ThreadId main_id = create_thread([&main] { main(); }, "main", false);
   start_thread(main_id);  // returns once every fiber has finished
   record_.duration = now_;
+  path_length_ = decisions_;
   g_current = nullptr;
   return record_;
 }
@@ -423,15 +428,46 @@ bool Runtime::advance_clock() {
   return true;
 }
 
+// Threads 0..63 that are enabled, as bits: the parked ones whose operation always
+// proceeds, and the waiting ones that can proceed now.
+inline std::uint64_t Runtime::enabled_bits() const {
+  std::uint64_t mask = parked_enabled_bits_;
+  for (std::uint64_t waiting = parked_waiting_bits_; waiting != 0; waiting &= waiting - 1) {
+    const int id = std::countr_zero(waiting);
+    if (is_enabled(*threads_[id])) mask |= std::uint64_t{1} << id;
+  }
+  return mask;
+}
+
 ThreadId Runtime::decide(ThreadId at) {
+  // A point the scheduler repeats from the previous execution (Scheduler::repeat_previous)
+  // is taken from path_ when the enabled threads are exactly those of that point, without
+  // building the enabled array or calling choose(). Its mask is 0 where threads past 63
+  // existed, which no nonempty mask matches; they must not exist now either.
+  ThreadId chosen;
+  std::uint64_t mask;
+  if (decisions_ < repeat_end_ && thread_count_ <= 64 && decisions_ < options_.max_steps &&
+      (mask = enabled_bits()) == path_[decisions_].enabled_mask) {
+    chosen = path_[decisions_].chosen;
+    enabled_mask_ = mask;
+  } else {
+    chosen = ask_scheduler(at);
+    if (chosen == kHost) return kHost;
+  }
+  ++decisions_;
+  record_.choices.push_back(chosen);
+  record_.reasons.push_back(switch_reason(chosen, at));
+  return chosen;
+}
+
+// decide() for a point that is not repeated: the enabled threads, after advancing the
+// clock while there are none, then the scheduler's choice, also kept in path_. Returns
+// kHost when the execution ends here (deadlock, step bound, abandoned).
+ThreadId Runtime::ask_scheduler(ThreadId at) {
   bool any_parked = false;
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
-    std::uint64_t mask = parked_enabled_bits_;
-    for (std::uint64_t waiting = parked_waiting_bits_; waiting != 0; waiting &= waiting - 1) {
-      const int id = std::countr_zero(waiting);
-      if (is_enabled(*threads_[id])) mask |= std::uint64_t{1} << id;
-    }
+    const std::uint64_t mask = enabled_bits();
     any_parked = parked_waiting_bits_ != 0;  // only these matter: no thread is enabled when any_parked is read
     // Counted in a local and stored once: the stores through `enabled` may alias the
     // members, which would make the compiler reload them on every thread.
@@ -457,14 +493,14 @@ ThreadId Runtime::decide(ThreadId at) {
   }
   if (decisions_ >= options_.max_steps) return stop_at_step_bound(at);
   const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, at, decisions_);
+  if (decisions_ == 0) repeat_end_ = std::min(scheduler_->repeat_end(), repeatable_);
   if (chosen == kNoThread) {
     record_.abandoned = true;
     cancelling_ = true;
     return kHost;
   }
-  ++decisions_;
-  record_.choices.push_back(chosen);
-  record_.reasons.push_back(switch_reason(chosen, at));
+  if (decisions_ >= path_.size()) path_.resize(2 * path_.size() + 16);
+  path_[decisions_] = {chosen, thread_count_ <= 64 ? enabled_mask_ : 0};
   return chosen;
 }
 

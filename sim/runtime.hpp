@@ -19,6 +19,13 @@
 // decision of the finished thread's scheduling point (for that thread, as if it had
 // made it), and the finished thread stays parked.
 //
+// A scheduler that re-executes a prefix of its previous execution (stateless search
+// on its way to the next branch) says so at decision 0 (Scheduler::repeat_previous);
+// the runtime keeps each execution's choices with the enabled threads at each point,
+// and at a repeated point whose enabled threads are exactly those of the previous
+// execution it takes the same thread without building the enabled array or calling
+// choose(). Anywhere else, a divergence included, it asks as usual.
+//
 // An execution never destroys a suspended fiber (that would unwind it by throwing
 // across a switch, which AddressSanitizer cannot follow and which costs ~0.8 us):
 // when it ends early, every live fiber is resumed with `cancelling_` set and throws
@@ -222,6 +229,8 @@ class Runtime {
   // The decision at the scheduling point of thread `at` (the running thread, or the
   // finished thread whose point it took over).
   ThreadId decide(ThreadId at);
+  [[gnu::noinline]] ThreadId ask_scheduler(ThreadId at);
+  std::uint64_t enabled_bits() const;
   [[gnu::noinline]] ThreadId stop_at_step_bound(ThreadId at);
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
@@ -253,6 +262,18 @@ class Runtime {
   // reading every thread's status at every scheduling point.
   std::uint64_t parked_enabled_bits_ = 0;
   std::uint64_t parked_waiting_bits_ = 0;
+  // The choices of the last execution (overwritten by this one's as it goes), for a
+  // scheduler that repeats a prefix of them (Scheduler::repeat_previous): path_[d] for
+  // decision d, with the enabled threads there (0 when threads past 63 existed).
+  struct PathPoint {
+    ThreadId chosen = kNoThread;
+    std::uint64_t enabled_mask = 0;
+  };
+  std::vector<PathPoint> path_;
+  const Scheduler* path_scheduler_ = nullptr;  // who chose the path
+  std::uint32_t path_length_ = 0;              // its decisions, once its execution is over
+  std::uint32_t repeatable_ = 0;               // decisions of the last execution, if it had this scheduler
+  std::uint32_t repeat_end_ = 0;               // decisions below this are taken from path_ when they match
   std::vector<std::string> default_names_;             // "Thread-N", built once
   std::uint32_t unnamed_threads_ = 0;                   // CPython numbers unnamed threads only
   Context host_;                       // the OS stack that called run()

@@ -27,6 +27,23 @@ class Scheduler {
   // Returns a value in [0, bound) for draw number `index` of the model's random();
   // bound > 0. Returning a value >= bound abandons the execution (replay at a divergence).
   virtual std::uint64_t draw(std::uint64_t bound, std::uint32_t index) = 0;
+
+  // See repeat_previous(); the runtime reads it after choose() at decision 0.
+  std::uint32_t repeat_end() const { return repeat_end_; }
+
+ protected:
+  // For choose() at decision 0 (call it there every time, if at all): promises that at
+  // every decision 0 < d < `end` the scheduler chooses what it chose at decision d of
+  // the previous execution it ran on the same runtime, whenever the enabled threads
+  // are the same as there. A scheduler that replays a prefix of the last path (stateless
+  // search re-executing up to its next branch) says so, and the runtime takes those
+  // choices itself without calling choose(). Where the enabled threads differ (a model
+  // that is not deterministic), it calls choose() as usual, so the scheduler still sees
+  // the divergence.
+  void repeat_previous(std::uint32_t end) { repeat_end_ = end; }
+
+ private:
+  std::uint32_t repeat_end_ = 0;
 };
 
 }  // namespace sim

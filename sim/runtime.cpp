@@ -69,7 +69,8 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   current_ = kHost;
   live_exceptions_ = os_thread_exception_state();  // run() may be on another OS thread than the last one
   g_current = this;
-  const ThreadId main_id = create_thread([&main] { main(); }, "main", false);
+  main_ = &main;
+  const ThreadId main_id = create_thread(nullptr, "main", false);  // runs main_ (run_body)
   start_thread(main_id);  // returns once every fiber has finished
   record_.duration = now_;
   path_length_ = decisions_;
@@ -132,8 +133,12 @@ void Runtime::entry(ThreadId self) {
 void Runtime::run_body(ThreadId self) {
   ThreadState& me = state(self);
   try {
-    me.body();
-    if (self == kMainThread) join_non_daemon_threads();
+    if (self == kMainThread) {
+      (*main_)();
+      join_non_daemon_threads();
+    } else {
+      me.body();
+    }
   } catch (const Cancelled&) {
   } catch (const std::exception& error) {
     fail_silently(FindingKind::kUncaughtException, error.what(), self);
@@ -159,7 +164,7 @@ ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view n
   t.runtime = this;
   t.id = id;
   t.bit = id < 64 ? std::uint64_t{1} << id : 0;
-  t.body = std::move(body);
+  t.body.swap(body);  // (the slot's body is empty since its last thread finished)
   t.status = Status::kNew;
   t.daemon = daemon;
   t.waiting_on = nullptr;
@@ -328,31 +333,6 @@ void Runtime::forget_waitable(const Waitable& object) {
 
 // --- scheduling --------------------------------------------------------------------
 
-bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
-  if (cancelling_) return stop_newer_threads();
-  const ThreadId self = current_;
-  ThreadState& me = state(self);
-  const bool always_enabled = wait == nullptr && me.deadline == kNever;
-  me.status = always_enabled ? Status::kParkedEnabled : Status::kParked;
-  std::uint64_t& parked_bits = always_enabled ? parked_enabled_bits_ : parked_waiting_bits_;
-  parked_bits |= me.bit;
-  me.pending_kind = kind;
-  me.pending_object = object;
-  me.waiting_on = wait;
-  if (me.return_to != kNoThread) {
-    switch_to(std::exchange(me.return_to, kNoThread));
-  } else {
-    const ThreadId next = decide(decision_owner(me));
-    if (!cancelling_ && next != self) switch_to(next);
-  }
-  parked_bits &= ~me.bit;
-  me.status = Status::kRunning;
-  me.waiting_on = nullptr;
-  me.deadline = kNever;
-  if (cancelling_) return stop_newer_threads();
-  return !me.killed;
-}
-
 // The execution is over and the running thread is about to unwind. Threads it (or its
 // children) started use objects it owns, so they unwind first, newest first: each is
 // resumed, throws Cancelled from its scheduling point, and comes back here. Returns
@@ -439,7 +419,7 @@ inline std::uint64_t Runtime::enabled_bits() const {
   return mask;
 }
 
-ThreadId Runtime::decide(ThreadId at) {
+inline ThreadId Runtime::decide(ThreadId at) {
   // A point the scheduler repeats from the previous execution (Scheduler::repeat_previous)
   // is taken from path_ when the enabled threads are exactly those of that point, without
   // building the enabled array or calling choose(). Its mask is 0 where threads past 63
@@ -499,6 +479,7 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
     cancelling_ = true;
     return kHost;
   }
+  if (!offered(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (decisions_ >= path_.size()) path_.resize(2 * path_.size() + 16);
   path_[decisions_] = {chosen, thread_count_ <= 64 ? enabled_mask_ : 0};
   return chosen;
@@ -516,18 +497,46 @@ ThreadId Runtime::stop_at_step_bound(ThreadId at) {
   return kHost;
 }
 
-// Why the thread at the scheduling point keeps or loses the processor; also checks
-// that the scheduler kept its contract. (The enabled set is the one decide() just
-// offered: choosing changes nothing.)
+// Whether decide() just offered thread `id` (choosing changes nothing).
+inline bool Runtime::offered(ThreadId id) const {
+  if (id < 64) return ((enabled_mask_ >> id) & 1) != 0;
+  return offered_past_mask(id);
+}
+
+bool Runtime::offered_past_mask(ThreadId id) const {
+  return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
+}
+
+// Why the thread at the scheduling point keeps or loses the processor.
 inline SwitchReason Runtime::switch_reason(ThreadId chosen, ThreadId at) const {
-  const auto enabled = [this](ThreadId id) {
-    if (id < 64) return ((enabled_mask_ >> id) & 1) != 0;
-    return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
-  };
-  if (!enabled(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (chosen == at) return SwitchReason::kContinued;
   if (threads_[at]->status == Status::kFinished) return SwitchReason::kFinished;
-  return enabled(at) ? SwitchReason::kPreempted : SwitchReason::kBlocked;
+  return offered(at) ? SwitchReason::kPreempted : SwitchReason::kBlocked;
+}
+
+bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
+  if (cancelling_) return stop_newer_threads();
+  const ThreadId self = current_;
+  ThreadState& me = state(self);
+  const bool always_enabled = wait == nullptr && me.deadline == kNever;
+  me.status = always_enabled ? Status::kParkedEnabled : Status::kParked;
+  std::uint64_t& parked_bits = always_enabled ? parked_enabled_bits_ : parked_waiting_bits_;
+  parked_bits |= me.bit;
+  me.pending_kind = kind;
+  me.pending_object = object;
+  me.waiting_on = wait;
+  if (me.return_to != kNoThread) {
+    switch_to(std::exchange(me.return_to, kNoThread));
+  } else {
+    const ThreadId next = decide(decision_owner(me));
+    if (!cancelling_ && next != self) switch_to(next);
+  }
+  parked_bits &= ~me.bit;
+  me.status = Status::kRunning;
+  me.waiting_on = nullptr;
+  me.deadline = kNever;
+  if (cancelling_) return stop_newer_threads();
+  return !me.killed;
 }
 
 ThreadId Runtime::after_finish(ThreadId self) {

@@ -204,7 +204,7 @@ class Runtime {
     std::string describe_wait(ThreadId waiter) const override;
 
     Context context;
-    std::function<void()> body;
+    std::function<void()> body;            // empty for the main thread, which runs main_
     Status status = Status::kNew;
     bool daemon = false;
     OpKind pending_kind = OpKind::kYield;
@@ -232,6 +232,8 @@ class Runtime {
   [[gnu::noinline]] ThreadId ask_scheduler(ThreadId at);
   std::uint64_t enabled_bits() const;
   [[gnu::noinline]] ThreadId stop_at_step_bound(ThreadId at);
+  bool offered(ThreadId id) const;
+  [[gnu::noinline]] bool offered_past_mask(ThreadId id) const;
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
   bool is_enabled(const ThreadState& t) const;
@@ -281,6 +283,7 @@ class Runtime {
   ExceptionState* live_exceptions_ = os_thread_exception_state();  // this OS thread's
   ThreadId current_ = kHost;
   Scheduler* scheduler_ = nullptr;
+  const std::function<void()>* main_ = nullptr;  // run()'s main: the main thread's body
   RunOptions options_;
   Nanos now_ = 0;                      // the virtual clock
   ObjectId stdout_id_ = kNoObject;     // registered at the first write of an execution

@@ -323,6 +323,9 @@ std::string Runtime::describe_pending(const ThreadState& t) const {
 }
 
 void Runtime::forget_waitable(const Waitable& object) {
+  // A thread waits on an object only while parked at it, in parked_waiting_bits_ if
+  // numbered below 64 (usually nobody is, when objects go away at the end of main).
+  if (parked_waiting_bits_ == 0 && thread_count_ <= 64) return;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     ThreadState& t = state(id);
     if (t.waiting_on != &object || t.status == Status::kFinished) continue;
@@ -627,11 +630,10 @@ void Runtime::stop_current() {
 
 void Runtime::fail_silently(FindingKind kind, std::string message, ThreadId thread) {
   if (!record_.finding) {
-    Finding finding;
+    Finding& finding = record_.finding.emplace();
     finding.kind = kind;
     finding.thread = thread;
     finding.message = std::move(message);
-    record_.finding = std::move(finding);
   }
   cancelling_ = true;
 }

@@ -14,7 +14,7 @@ Thread::Thread(Thread&& other) noexcept : id_(std::exchange(other.id_, kNoThread
 Thread::~Thread() {
   if (id_ == kNoThread) return;
   Runtime& rt = Runtime::current();
-  if (rt.current_thread() != kMainThread || rt.unwinding()) return;
+  if (rt.current_thread() != kMainThread || rt.is_finished(id_) || rt.unwinding()) return;
   if (rt.is_daemon(id_)) {
     rt.cut_off_daemon(id_);
   } else {

@@ -213,7 +213,8 @@ void Runtime::join_thread(ThreadId id, double timeout) {
   }
   if (t.status != Status::kFinished) {
     ++t.joiners;
-    visible_until(OpKind::kJoin, id, &t, deadline_after(timeout));
+    state(current_).deadline = deadline_after(timeout);  // visible_until, without asking the join's outcome
+    visible(OpKind::kJoin, id, &t);
     --t.joiners;
   }
   record(OpKind::kJoin, id, t.status == Status::kFinished ? 1 : 0, timeout >= 0);

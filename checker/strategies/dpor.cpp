@@ -25,14 +25,16 @@ bool reads_a_thread(const dpor::Step& step) {
 }
 }  // namespace
 
-bool DporStrategy::asleep(const Node& node, sim::ThreadId thread) const {
-  for (std::uint32_t x = node.sleep_begin; x < node.sleep_end; ++x) {  // (most points have no sleepers)
+bool DporStrategy::asleep(const Branching& point, sim::ThreadId thread) const {
+  for (std::uint32_t x = point.sleep_begin; x < point.sleep_end; ++x) {  // (most points have no sleepers)
     if (sleep_[x].thread == thread) return true;
   }
   return false;
 }
 
-DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled) {
+void DporStrategy::grow_branching() { branching_.resize(std::max<std::size_t>(64, 2 * branching_.size())); }
+
+DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index) {
   Node& node = nodes_.emplace_back();
   node.time = runtime_->now();
   node.enabled_begin = enabled_used_;
@@ -46,7 +48,12 @@ DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabl
   }
   node.enabled_mask = mask;
   enabled_used_ = node.enabled_end;
-  node.sleep_begin = node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+  if (index >= branching_.size()) grow_branching();
+  Branching& point = branching_[index];
+  point.sleep_begin = point.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+  point.wakeup = WakeupPool::kNone;
+  point.free = false;
+  point.branches_done = 0;
   return node;
 }
 
@@ -60,8 +67,8 @@ void DporStrategy::conservative_sleep(std::uint32_t decision) {
   taken.thread = prev.chosen;
   taken.add_operation(prev.kind, prev.object, true);
   if (drew_) taken.add(dpor::kRandomStream, dpor::Mode::kWrite);
-  const std::uint32_t begin = prev.sleep_begin;
-  const std::uint32_t end = prev.sleep_end;
+  const std::uint32_t begin = branching_[decision - 1].sleep_begin;
+  const std::uint32_t end = branching_[decision - 1].sleep_end;
   for (std::uint32_t x = begin; x < end; ++x) {
     const Sleeper& s = sleep_[x];
     if (s.thread == taken.thread || !is_enabled(nodes_.back(), s.thread) || dependent(s.step, taken) ||
@@ -70,7 +77,7 @@ void DporStrategy::conservative_sleep(std::uint32_t decision) {
     }
     sleep_.push_back(s);  // (push_back copies an element of the vector itself correctly)
   }
-  nodes_.back().sleep_end = static_cast<std::uint32_t>(sleep_.size());
+  branching_[decision].sleep_end = static_cast<std::uint32_t>(sleep_.size());
 }
 
 sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
@@ -110,12 +117,13 @@ sim::ThreadId DporStrategy::choose_branch(std::span<const sim::ThreadId> enabled
 sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                        std::uint32_t decision) {
   if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
-  Node& node = push_node(enabled);
-  if (decision > 0 && !sleep_of(nodes_[decision - 1]).empty()) conservative_sleep(decision);
+  Node& node = push_node(enabled, decision);
+  Branching& point = branching_[decision];
+  if (decision > 0 && !sleep_of(branching_[decision - 1]).empty()) conservative_sleep(decision);
   sim::ThreadId chosen = sim::kNoThread;
   if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence
     const std::int32_t c = chain_;
-    node.wakeup = pool_[c].next_sibling;  // the other branches stay pending here
+    point.wakeup = pool_[c].next_sibling;  // the other branches stay pending here
     pool_[c].next_sibling = WakeupPool::kNone;
     if (is_enabled(node, pool_[c].step.thread)) {
       chosen = pool_[c].step.thread;
@@ -128,12 +136,12 @@ sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, s
     }
   }
   if (chosen == sim::kNoThread) {
-    node.free = true;
-    if (current != sim::kNoThread && is_enabled(node, current) && !asleep(node, current)) {
+    point.free = true;
+    if (current != sim::kNoThread && is_enabled(node, current) && !asleep(point, current)) {
       chosen = current;
     } else {
       for (sim::ThreadId t : enabled) {
-        if (!asleep(node, t)) {
+        if (!asleep(point, t)) {
           chosen = t;
           break;
         }
@@ -194,12 +202,13 @@ void DporStrategy::exact_sleep(std::uint32_t from) {
   if (from == 0) from = 1;
   const auto points = static_cast<std::uint32_t>(nodes_.size());
   if (from >= points) return;
-  sleep_.resize(nodes_[from - 1].sleep_end);
+  sleep_.resize(branching_[from - 1].sleep_end);
   for (std::uint32_t d = from; d < points; ++d) {
-    const Node& prev = nodes_[d - 1];
-    Node& node = nodes_[d];
+    const Branching& prev = branching_[d - 1];
+    const Node& node = nodes_[d];
+    Branching& point = branching_[d];
     const dpor::Step& taken = analysis_.step(d - 1);
-    node.sleep_begin = static_cast<std::uint32_t>(sleep_.size());
+    point.sleep_begin = static_cast<std::uint32_t>(sleep_.size());
     for (std::uint32_t x = prev.sleep_begin; x < prev.sleep_end; ++x) {
       const Sleeper& s = sleep_[x];
       if (analysis_.touches(d - 1, s.thread) || !is_enabled(node, s.thread) ||
@@ -208,21 +217,22 @@ void DporStrategy::exact_sleep(std::uint32_t from) {
       }
       sleep_.push_back(s);
     }
-    node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
-    if (node.sleep_begin == node.sleep_end) {  // a point's sleepers come from the one before
-      for (++d; d < points; ++d) nodes_[d].sleep_begin = nodes_[d].sleep_end = node.sleep_end;
+    point.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+    if (point.sleep_begin == point.sleep_end) {  // a point's sleepers come from the one before
+      for (++d; d < points; ++d) branching_[d].sleep_begin = branching_[d].sleep_end = point.sleep_end;
       return;
     }
-    if (node.free && node.chosen != sim::kNoThread && asleep(node, node.chosen)) ++redundant_;
+    if (point.free && node.chosen != sim::kNoThread && asleep(point, node.chosen)) ++redundant_;
   }
 }
 
 // A blocked execution stopped where its conservative sleep set held every enabled
 // thread; threads the exact sleep set leaves awake there become branches of that point.
 void DporStrategy::wake_blocked_point() {
-  Node& node = nodes_.back();
+  const Node& node = nodes_.back();
+  Branching& point = branching_[nodes_.size() - 1];
   for (sim::ThreadId t : enabled_of(node)) {
-    if (asleep(node, t)) continue;
+    if (asleep(point, t)) continue;
     dpor::Step step;
     step.thread = t;
     const sim::Runtime::PendingOp op = runtime_->pending(t);
@@ -230,7 +240,7 @@ void DporStrategy::wake_blocked_point() {
     step.object = op.object;
     step.add_operation(op.kind, op.object, true);
     const std::int32_t branch = pool_.make(step);
-    std::int32_t* link = &node.wakeup;
+    std::int32_t* link = &point.wakeup;
     while (*link != WakeupPool::kNone) link = &pool_[*link].next_sibling;
     *link = branch;
   }
@@ -240,20 +250,19 @@ void DporStrategy::wake_blocked_point() {
 // them: most executions have a few races, and a call for each cost more than its work.)
 void DporStrategy::add_races() {
   for (const auto& [i, j] : races_) {
-    Node& node = nodes_[i];
     analysis_.reversal(i, j, sequence_);
-    if (!is_enabled(node, analysis_.step(sequence_.front()).thread)) {
+    if (!is_enabled(nodes_[i], analysis_.step(sequence_.front()).thread)) {
       ++dropped_;  // its first step could not run at i: not a reversible race after all
       continue;
     }
     bool explored = false;  // from a sleeper
-    for (const Sleeper& s : sleep_of(node)) {
+    for (const Sleeper& s : sleep_of(branching_[i])) {
       if (dpor::weak_initial(s.step, sequence_, sequence_.back(), analysis_)) {
         explored = true;
         break;
       }
     }
-    if (!explored) pool_.insert(node.wakeup, sequence_, analysis_);
+    if (!explored) pool_.insert(branching_[i].wakeup, sequence_, analysis_);
   }
 }
 
@@ -264,17 +273,6 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
   if (diverged_) return;
   nodes_.resize(n + (blocked_ ? 1 : 0));
   enabled_used_ = nodes_.empty() ? 0 : nodes_.back().enabled_end;
-
-  // The points before the branch point are those of the last execution, unless enabled_
-  // moved (its spans would dangle).
-  const std::uint32_t branch = replay_ == 0 ? 0 : replay_ - 1;
-  const std::uint32_t same = enabled_.data() == points_enabled_ ? std::min<std::uint32_t>(branch, points_.size()) : 0;
-  points_.resize(n);
-  points_enabled_ = enabled_.data();
-  for (std::uint32_t k = same; k < n; ++k) {
-    const Node& node = nodes_[k];
-    points_[k] = {node.chosen, node.kind, node.object, node.time, enabled_of(node), node.enabled_mask};
-  }
   const std::vector<sim::ThreadId>* at_end = nullptr;
   if (blocked_) {
     const auto stop = enabled_of(nodes_.back());
@@ -284,7 +282,7 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
     at_end_.clear();
     at_end = &at_end_;
   }
-  analysis_.run(record, points_, at_end, replay_ == 0 ? 0 : replay_ - 1);
+  analysis_.run(record, std::span<const Node>(nodes_).first(n), enabled_.data(), at_end, replay_ == 0 ? 0 : replay_ - 1);
   collect_unfinished(record);
   const bool terminal = !blocked_ && (record.finding ? record.finding->kind != sim::FindingKind::kDeadlock
                                                      : !unfinished_.empty());
@@ -310,26 +308,27 @@ bool DporStrategy::next_execution() {
   // The deepest point with a pending branch whose first thread can run there.
   for (std::size_t d = nodes_.size(); d-- > 0;) {
     Node& node = nodes_[d];
-    while (node.wakeup != WakeupPool::kNone && !is_enabled(node, pool_[node.wakeup].step.thread)) {
-      const std::int32_t dead = node.wakeup;  // cannot start here (see dropped_races())
-      node.wakeup = pool_[dead].next_sibling;
+    Branching& point = branching_[d];
+    while (point.wakeup != WakeupPool::kNone && !is_enabled(node, pool_[point.wakeup].step.thread)) {
+      const std::int32_t dead = point.wakeup;  // cannot start here (see dropped_races())
+      point.wakeup = pool_[dead].next_sibling;
       pool_[dead].next_sibling = WakeupPool::kNone;
       pool_.release_list(dead);
       ++dropped_;
     }
-    if (node.wakeup == WakeupPool::kNone) continue;
+    if (point.wakeup == WakeupPool::kNone) continue;
     nodes_.resize(d + 1);
     enabled_used_ = node.enabled_end;
-    sleep_.resize(node.sleep_end);
+    sleep_.resize(point.sleep_end);
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
       sleep_.emplace_back(node.chosen, analysis_.step(static_cast<std::uint32_t>(d)));
-      node.sleep_end = static_cast<std::uint32_t>(sleep_.size());
-      ++node.branches_done;
+      point.sleep_end = static_cast<std::uint32_t>(sleep_.size());
+      ++point.branches_done;
     }
-    const std::int32_t c = node.wakeup;
-    node.wakeup = pool_[c].next_sibling;
+    const std::int32_t c = point.wakeup;
+    point.wakeup = pool_[c].next_sibling;
     node.chosen = pool_[c].step.thread;
-    node.free = false;
+    point.free = false;
     chain_ = pool_[c].first_child;
     pool_.release(c);
     replay_ = static_cast<std::uint32_t>(d + 1);
@@ -342,12 +341,12 @@ bool DporStrategy::next_execution() {
 }
 
 double DporStrategy::explored_fraction() const {
-  const auto known = [this](const Node& node) {  // the done, the current and the pending branches
-    std::uint32_t count = node.branches_done + 1;
-    for (std::int32_t b = node.wakeup; b != WakeupPool::kNone; b = pool_[b].next_sibling) ++count;
+  const auto known = [this](const Branching& point) {  // the done, the current and the pending branches
+    std::uint32_t count = point.branches_done + 1;
+    for (std::int32_t b = point.wakeup; b != WakeupPool::kNone; b = pool_[b].next_sibling) ++count;
     return count;
   };
-  return checker::explored_fraction(nodes_, [](const Node& node) { return node.branches_done; }, known);
+  return checker::explored_fraction(std::span(branching_).first(nodes_.size()), [](const Branching& point) { return point.branches_done; }, known);
 }
 
 }  // namespace checker

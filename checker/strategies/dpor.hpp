@@ -85,20 +85,18 @@ class DporStrategy final : public Strategy {
   double explored_fraction() const;
 
  private:
-  static constexpr sim::ThreadId kMaskBits = 64;  // Node::enabled_mask
+  static constexpr sim::ThreadId kMaskBits = 64;  // PointInfo::enabled_mask
   struct Sleeper {
     sim::ThreadId thread;
     dpor::Step step;  // its next step, as explored from this scheduling point
   };
-  // One scheduling point of the current path. Ranges index the flat vectors below,
-  // which grow and shrink with the path like a stack.
-  struct Node {
-    sim::ThreadId chosen = sim::kNoThread;  // kNoThread: the point a blocked execution stopped at
-    sim::OpKind kind = sim::OpKind::kYield;  // the chosen thread's pending operation
-    sim::ObjectId object = sim::kNoObject;
-    sim::Nanos time = 0;
-    std::uint32_t enabled_begin = 0, enabled_end = 0;
-    std::uint64_t enabled_mask = 0;  // the enabled threads numbered below 64, one bit each
+  // One scheduling point of the current path: what the runtime showed there (the
+  // analysis reads nodes_ in place), and in branching_ at the same index, the point's
+  // sleepers and branches. Ranges index the flat vectors below, which grow and shrink
+  // with the path like a stack. (chosen is kNoThread at the point a blocked execution
+  // stopped at.)
+  using Node = dpor::PointInfo;
+  struct Branching {
     std::uint32_t sleep_begin = 0, sleep_end = 0;
     std::int32_t wakeup = dpor::WakeupPool::kNone;  // pending branches, leftmost first
     bool free = false;  // chosen freely (not replayed nor from a wakeup sequence)
@@ -108,16 +106,17 @@ class DporStrategy final : public Strategy {
   std::span<const sim::ThreadId> enabled_of(const Node& node) const {
     return {enabled_.data() + node.enabled_begin, node.enabled_end - node.enabled_begin};
   }
-  std::span<const Sleeper> sleep_of(const Node& node) const {
-    return {sleep_.data() + node.sleep_begin, node.sleep_end - node.sleep_begin};
+  std::span<const Sleeper> sleep_of(const Branching& point) const {
+    return {sleep_.data() + point.sleep_begin, point.sleep_end - point.sleep_begin};
   }
-  bool asleep(const Node& node, sim::ThreadId thread) const;
+  bool asleep(const Branching& point, sim::ThreadId thread) const;
   bool is_enabled(const Node& node, sim::ThreadId thread) const {
     if (thread < kMaskBits) return ((node.enabled_mask >> thread) & 1) != 0;
     return std::binary_search(enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end, thread);
   }
   // Inline (defined before its one caller, choose_new): a new point costs no call.
-  inline Node& push_node(std::span<const sim::ThreadId> enabled);
+  inline Node& push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index);
+  void grow_branching();
   sim::ThreadId choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
   void conservative_sleep(std::uint32_t decision);
@@ -127,6 +126,9 @@ class DporStrategy final : public Strategy {
   void wake_blocked_point();
 
   std::vector<Node> nodes_;
+  // Per node: [0, nodes_.size()) is in use, the rest is room kept (grown only when
+  // nodes_ outgrows it), so points come and go with no construction or resizing here.
+  std::vector<Branching> branching_;
   // The points' enabled threads: [0, enabled_used_) is in use, the rest is room kept so
   // that a new point writes its threads without a capacity check for each.
   std::vector<sim::ThreadId> enabled_;
@@ -145,8 +147,6 @@ class DporStrategy final : public Strategy {
 
   // Per-execution scratch, kept for its capacity.
   dpor::Analysis analysis_;
-  std::vector<dpor::PointInfo> points_;
-  const sim::ThreadId* points_enabled_ = nullptr;  // enabled_.data() when points_ was filled
   std::vector<dpor::Unfinished> unfinished_;
   std::vector<sim::ThreadId> at_end_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> races_;

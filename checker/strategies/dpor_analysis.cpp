@@ -243,18 +243,10 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
   }
 
   // Enabling: threads this step enabled or disabled without moving them, in order.
-  std::span<const sim::ThreadId> next;
-  std::uint64_t next_mask = 0;
-  if (k + 1 < points_.size()) {
-    next = points_[k + 1].enabled;
-    next_mask = points_[k + 1].enabled_mask;
-  } else if (at_end_ != nullptr) {
-    next = *at_end_;
-    next_mask = at_end_mask_;
-  } else {
-    return;
-  }
+  const bool last = k + 1 == points_.size();
+  if (last && at_end_ == nullptr) return;
   if (threads_ <= kMaskBits) {  // every thread has its bit
+    const std::uint64_t next_mask = last ? at_end_mask_ : points_[k + 1].enabled_mask;
     std::uint64_t moved = std::uint64_t{1} << p;
     for (std::uint32_t t = first_touched; t < touched_end; ++t) moved |= std::uint64_t{1} << touched_[t];
     for (std::uint64_t flipped = (point.enabled_mask ^ next_mask) & ~moved; flipped != 0; flipped &= flipped - 1) {
@@ -262,7 +254,8 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
     }
     return;
   }
-  const auto& enabled = point.enabled;
+  const std::span<const sim::ThreadId> next = last ? std::span<const sim::ThreadId>(*at_end_) : enabled_of(points_[k + 1]);
+  const std::span<const sim::ThreadId> enabled = enabled_of(point);
   std::size_t a = 0;
   std::size_t b = 0;
   while (a < enabled.size() || b < next.size()) {
@@ -283,8 +276,9 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
 }
 
 void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo> points,
-                   const std::vector<sim::ThreadId>* at_end, std::uint32_t keep) {
+                   const sim::ThreadId* enabled, const std::vector<sim::ThreadId>* at_end, std::uint32_t keep) {
   points_ = points;
+  enabled_ = enabled;
   at_end_ = at_end;
   at_end_mask_ = 0;
   if (at_end != nullptr) {

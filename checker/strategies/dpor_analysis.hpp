@@ -56,14 +56,15 @@
 
 namespace checker::dpor {
 
-// What the strategy saw at one scheduling point of the execution.
+// What the strategy saw at one scheduling point of the execution. (The strategy keeps
+// its points in this form, so the analysis reads them where they are, with no copy.)
 struct PointInfo {
   sim::ThreadId chosen = sim::kNoThread;
   sim::OpKind kind = sim::OpKind::kYield;  // the chosen thread's pending operation
   sim::ObjectId object = sim::kNoObject;
   sim::Nanos time = 0;
-  std::span<const sim::ThreadId> enabled;  // sorted
-  std::uint64_t enabled_mask = 0;          // the enabled threads numbered below 64, one bit each
+  std::uint32_t enabled_begin = 0, enabled_end = 0;  // its enabled threads (sorted): a range of a flat list
+  std::uint64_t enabled_mask = 0;  // the enabled threads numbered below 64, one bit each
 };
 
 // A thread left unfinished at the end, and the operation it was parked at.
@@ -78,13 +79,14 @@ class Analysis {
   static constexpr std::int32_t kNone = -1;
   static constexpr sim::ThreadId kMaskBits = 64;  // PointInfo::enabled_mask
 
-  // Analyzes one execution. `points[k]` describes choice k of `record`; `at_end` is the
+  // Analyzes one execution. `points[k]` describes choice k of `record`, its enabled
+  // threads at `enabled` + [enabled_begin, enabled_end); `at_end` is the
   // enabled set when it ended, if known (a deadlock: empty; a sleep-set block: what was
   // enabled), for the enabling rule of the last step. The first `keep` steps are those
   // of the previous run() (the same choices from the same state): their results are
   // kept, and the analysis resumes from there, so an execution costs what its new steps
   // cost.
-  void run(const sim::ExecutionRecord& record, std::span<const PointInfo> points,
+  void run(const sim::ExecutionRecord& record, std::span<const PointInfo> points, const sim::ThreadId* enabled,
            const std::vector<sim::ThreadId>* at_end, std::uint32_t keep);
   // True if thread t was started and had not finished when the execution ended (by the
   // recorded events; after run()).
@@ -186,7 +188,10 @@ class Analysis {
   // True if thread t was enabled at point k. (Inline: every race's transparency check asks.)
   bool enabled_at(std::uint32_t k, sim::ThreadId t) const {
     if (t < kMaskBits) return ((points_[k].enabled_mask >> t) & 1) != 0;
-    return enabled_among(points_[k].enabled, t);
+    return enabled_among(enabled_of(points_[k]), t);
+  }
+  std::span<const sim::ThreadId> enabled_of(const PointInfo& point) const {
+    return {enabled_ + point.enabled_begin, point.enabled_end - point.enabled_begin};
   }
   static bool enabled_among(std::span<const sim::ThreadId> enabled, sim::ThreadId t);
   // A dependent step i before j that is no race: j's thread could not have run j instead
@@ -208,6 +213,7 @@ class Analysis {
   }
 
   std::span<const PointInfo> points_;
+  const sim::ThreadId* enabled_ = nullptr;  // the points' enabled threads
   const std::vector<sim::ThreadId>* at_end_ = nullptr;
   std::uint64_t at_end_mask_ = 0;  // *at_end_ as a mask (see PointInfo)
   std::uint32_t threads_ = 0;  // of this execution

@@ -459,13 +459,4 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   }
 }
 
-void Analysis::reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const {
-  out.clear();
-  const std::uint32_t end = std::min(j, real_);
-  for (std::uint32_t k = i + 1; k < end; ++k) {
-    if (!happens_before(i, k)) out.push_back(k);
-  }
-  out.push_back(j);
-}
-
 }  // namespace checker::dpor

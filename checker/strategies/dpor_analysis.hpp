@@ -49,6 +49,7 @@
 #include "checker/strategies/dpor_step.hpp"
 #include "sim/execution.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -131,8 +132,16 @@ class Analysis {
   void races(std::uint32_t from, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out);
 
   // The indices of notdep(i).j: the steps after i and before j (real ones only) that do
-  // not happen after i, then j. The reversal the race (i, j) calls for.
-  void reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const;
+  // not happen after i, then j. The reversal the race (i, j) calls for. (Inline: the
+  // strategy asks it for every race, and most have few steps between i and j.)
+  void reversal(std::uint32_t i, std::uint32_t j, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    const std::uint32_t end = std::min(j, real_);
+    for (std::uint32_t k = i + 1; k < end; ++k) {
+      if (!happens_before(i, k)) out.push_back(k);
+    }
+    out.push_back(j);
+  }
 
  private:
   // A thread's forward state before a step (four words, copied for every step).

@@ -185,8 +185,8 @@ class Exploration {
       if (s.dpor ? s.dpor->last_execution_diverged() : record.abandoned) {
         throw std::runtime_error(
             "model '" + model_.name +
-            "' is not deterministic: replaying a schedule prefix gave a different set of runnable "
-            "threads (models may not use real time, real I/O or unseeded randomness)");
+            "' is not deterministic: replaying a schedule prefix gave different runnable threads or "
+            "operations (models may not use real time, real I/O or unseeded randomness)");
       }
       if (++total_runs_ % kProgressEvery == 0 && options_.progress) report_progress(s);
       if (s.bounded && s.bounded->bound() != bound_counted_) {

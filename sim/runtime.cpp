@@ -425,13 +425,14 @@ inline std::uint64_t Runtime::enabled_bits() const {
 
 inline ThreadId Runtime::decide(ThreadId at) {
   // A point the scheduler repeats from the previous execution (Scheduler::repeat_previous)
-  // is taken from path_ when the enabled threads are exactly those of that point, without
-  // building the enabled array or calling choose(). Its mask is 0 where threads past 63
-  // existed, which no nonempty mask matches; they must not exist now either.
+  // is taken from path_ when the enabled threads are exactly those of that point and the
+  // thread it chose is at the same operation, without building the enabled array or
+  // calling choose(). Its mask is 0 where threads past 63 existed, which no nonempty
+  // mask matches; they must not exist now either.
   ThreadId chosen;
   std::uint64_t mask;
   if (decisions_ < repeat_end_ && thread_count_ <= 64 && decisions_ < options_.max_steps &&
-      (mask = enabled_bits()) == path_[decisions_].enabled_mask) {
+      (mask = enabled_bits()) == path_[decisions_].enabled_mask && repeats_operation(path_[decisions_])) {
     chosen = path_[decisions_].chosen;
     enabled_mask_ = mask;
   } else {
@@ -485,7 +486,8 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
   }
   if (!offered(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (decisions_ >= path_.size()) path_.resize(2 * path_.size() + 16);
-  path_[decisions_] = {chosen, thread_count_ <= 64 ? enabled_mask_ : 0};
+  const ThreadState& t = *threads_[chosen];
+  path_[decisions_] = {chosen, t.pending_kind, t.pending_object, thread_count_ <= 64 ? enabled_mask_ : 0};
   return chosen;
 }
 
@@ -499,6 +501,13 @@ ThreadId Runtime::stop_at_step_bound(ThreadId at) {
                 at);
   record_deadlock();  // attaches the threads blocked meanwhile: a partial deadlock, if any
   return kHost;
+}
+
+// Whether the thread chosen at `point` of the previous execution is at the same
+// operation now (else the model is not deterministic, and the scheduler should see it).
+inline bool Runtime::repeats_operation(const PathPoint& point) const {
+  const ThreadState& t = *threads_[point.chosen];
+  return t.pending_kind == point.kind && t.pending_object == point.object;
 }
 
 // Whether decide() just offered thread `id` (choosing changes nothing).

@@ -233,6 +233,8 @@ class Runtime {
   std::uint64_t enabled_bits() const;
   [[gnu::noinline]] ThreadId stop_at_step_bound(ThreadId at);
   bool offered(ThreadId id) const;
+  struct PathPoint;
+  bool repeats_operation(const PathPoint& point) const;
   [[gnu::noinline]] bool offered_past_mask(ThreadId id) const;
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
@@ -266,9 +268,12 @@ class Runtime {
   std::uint64_t parked_waiting_bits_ = 0;
   // The choices of the last execution (overwritten by this one's as it goes), for a
   // scheduler that repeats a prefix of them (Scheduler::repeat_previous): path_[d] for
-  // decision d, with the enabled threads there (0 when threads past 63 existed).
+  // decision d, with the chosen thread's operation and the enabled threads there (0
+  // when threads past 63 existed).
   struct PathPoint {
     ThreadId chosen = kNoThread;
+    OpKind kind = OpKind::kYield;  // the chosen thread's pending operation
+    ObjectId object = kNoObject;
     std::uint64_t enabled_mask = 0;
   };
   std::vector<PathPoint> path_;

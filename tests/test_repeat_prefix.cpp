@@ -1,6 +1,7 @@
 // Scheduler::repeat_previous: the runtime takes the announced prefix of the previous
-// execution's choices itself, asking the scheduler only where the enabled threads
-// differ from that execution's, so a model that is not deterministic is still seen.
+// execution's choices itself, asking the scheduler only where the enabled threads or
+// the chosen thread's operation differ from that execution's, so a model that is not
+// deterministic is still seen.
 #include "support.hpp"
 
 #include "checker/explore.hpp"
@@ -102,8 +103,42 @@ TEST_CASE("DPOR refuses a model that is not deterministic apart from scheduling"
   options.strategy = checker::StrategyKind::kDpor;
   options.stop_at_first_bug = false;
   CHECK_THROWS_WITH_AS(checker::explore(model, options),
-                       "model 'flaky' is not deterministic: replaying a schedule prefix gave a different set "
-                       "of runnable threads (models may not use real time, real I/O or unseeded randomness)",
+                       "model 'flaky' is not deterministic: replaying a schedule prefix gave different runnable "
+                       "threads or operations (models may not use real time, real I/O or unseeded randomness)",
+                       std::runtime_error);
+}
+
+TEST_CASE("DPOR refuses a model whose thread is at another operation on a replayed point") {
+  // The same threads are runnable at every point, but in every other execution Thread-1
+  // first loads y instead of x. DPOR's second execution replays the main thread's store
+  // and Thread-1's first load (decision 1, a point the runtime takes itself when it
+  // repeats) before branching at Thread-1's store.
+  auto runs = std::make_shared<int>(0);
+  const auto model = test::inline_model("flaky", [runs] {
+    sim::Shared<std::int64_t> x("x", 0);
+    sim::Shared<std::int64_t> y("y", 0);
+    const bool load_y = (*runs)++ % 2 == 1;
+    x.store(1);
+    sim::Thread first([&] {
+      if (load_y) {
+        y.load();
+      } else {
+        x.load();
+      }
+      x.store(2);
+    });
+    sim::Thread second([&x] { x.store(3); });
+    first.start();
+    second.start();
+    first.join();
+    second.join();
+  });
+  checker::ExploreOptions options;
+  options.strategy = checker::StrategyKind::kDpor;
+  options.stop_at_first_bug = false;
+  CHECK_THROWS_WITH_AS(checker::explore(model, options),
+                       "model 'flaky' is not deterministic: replaying a schedule prefix gave different runnable "
+                       "threads or operations (models may not use real time, real I/O or unseeded randomness)",
                        std::runtime_error);
 }
 

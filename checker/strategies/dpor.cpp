@@ -89,9 +89,14 @@ sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::
   if (decision + 1 >= replay_) {
     return decision >= replay_ ? choose_new(enabled, current, decision) : choose_branch(enabled, decision);
   }
-  const Node& node = nodes_[decision];  // replayed
-  if (enabled.size() != node.enabled_end - node.enabled_begin) {
-    diverged_ = true;  // the model is not deterministic apart from scheduling
+  // Replayed: the runtime asks here only where the enabled threads or the chosen
+  // thread's operation differ from the previous execution's (a model that is not
+  // deterministic apart from scheduling), or with more than 64 threads.
+  const Node& node = nodes_[decision];
+  const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
+  if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end) ||
+      op.kind != node.kind || op.object != node.object) {
+    diverged_ = true;
     return sim::kNoThread;
   }
   drew_ = false;

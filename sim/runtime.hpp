@@ -23,8 +23,9 @@
 // on its way to the next branch) says so at decision 0 (Scheduler::repeat_previous);
 // the runtime keeps each execution's choices with the enabled threads at each point,
 // and at a repeated point whose enabled threads are exactly those of the previous
-// execution it takes the same thread without building the enabled array or calling
-// choose(). Anywhere else, a divergence included, it asks as usual.
+// execution, with the chosen thread at the same operation, it takes the same thread
+// without building the enabled array or calling choose(). Anywhere else, a divergence
+// included, it asks as usual.
 //
 // An execution never destroys a suspended fiber (that would unwind it by throwing
 // across a switch, which AddressSanitizer cannot follow and which costs ~0.8 us):

@@ -83,8 +83,9 @@ void DporStrategy::conservative_sleep(std::uint32_t decision) {
 sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                    std::uint32_t decision) {
   // The replayed points after this one, up to the branch point replay_ - 1, repeat the
-  // previous execution: the runtime takes them itself where the enabled threads are the
-  // same as there, and asks here where they differ (then checked below, as before).
+  // previous execution: the runtime takes them itself where the enabled threads and the
+  // chosen thread's operation are the same as there, and asks here where they differ
+  // (then checked below).
   if (decision == 0) repeat_previous(replay_ > 0 ? replay_ - 1 : 0);
   if (decision + 1 >= replay_) {
     return decision >= replay_ ? choose_new(enabled, current, decision) : choose_branch(enabled, decision);

@@ -51,6 +51,17 @@ void storers(bool third) {
   for (sim::Thread& t : threads) t.join();
 }
 
+// A full DPOR search of `model` (named "flaky") stops with the not-deterministic error.
+void check_dpor_refuses(const sim::ModelInstance& model) {
+  checker::ExploreOptions options;
+  options.strategy = checker::StrategyKind::kDpor;
+  options.stop_at_first_bug = false;
+  CHECK_THROWS_WITH_AS(checker::explore(model, options),
+                       "model 'flaky' is not deterministic: replaying a schedule prefix gave different runnable "
+                       "threads or operations (models may not use real time, real I/O or unseeded randomness)",
+                       std::runtime_error);
+}
+
 }  // namespace
 
 TEST_SUITE("runtime: repeated prefix") {
@@ -99,13 +110,7 @@ TEST_CASE("DPOR refuses a model that is not deterministic apart from scheduling"
   // different set of runnable threads, from decision 1 on (where the runtime checks).
   auto runs = std::make_shared<int>(0);
   const auto model = test::inline_model("flaky", [runs] { storers((*runs)++ % 2 == 1); });
-  checker::ExploreOptions options;
-  options.strategy = checker::StrategyKind::kDpor;
-  options.stop_at_first_bug = false;
-  CHECK_THROWS_WITH_AS(checker::explore(model, options),
-                       "model 'flaky' is not deterministic: replaying a schedule prefix gave different runnable "
-                       "threads or operations (models may not use real time, real I/O or unseeded randomness)",
-                       std::runtime_error);
+  check_dpor_refuses(model);
 }
 
 TEST_CASE("DPOR refuses a model whose thread is at another operation on a replayed point") {
@@ -133,13 +138,7 @@ TEST_CASE("DPOR refuses a model whose thread is at another operation on a replay
     first.join();
     second.join();
   });
-  checker::ExploreOptions options;
-  options.strategy = checker::StrategyKind::kDpor;
-  options.stop_at_first_bug = false;
-  CHECK_THROWS_WITH_AS(checker::explore(model, options),
-                       "model 'flaky' is not deterministic: replaying a schedule prefix gave different runnable "
-                       "threads or operations (models may not use real time, real I/O or unseeded randomness)",
-                       std::runtime_error);
+  check_dpor_refuses(model);
 }
 
 }  // TEST_SUITE

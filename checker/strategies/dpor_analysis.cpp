@@ -86,24 +86,24 @@ void Analysis::grow_steps() {
 // before it): the latest dependent step of each other thread is enough, since its
 // clock covers that thread's earlier steps and the rest of their chains. (The step's
 // own thread's steps are in the clock it starts from.)
-bool Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
+std::int32_t Analysis::order_after_dependent(std::uint32_t k, const ThreadState* before) {
   // (Locals, not members: the clock stores below could alias them.)
   Clock* v = vc(k);
   const Step& s = steps_[k];
   const StepInfo* info = info_.data();
   const std::uint64_t signature = info[k].signature;
   const sim::ThreadId threads = threads_;
-  bool ordered = false;
+  std::int32_t after = kNone;
   for (sim::ThreadId t = 0; t < threads; ++t) {
     // (The step's own thread's steps are covered: its clock is where v starts.)
     for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
       if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
       max_into(v, vc(i), stride_);
-      ordered = true;
+      after = after == kNone ? i : kSeveral;
       break;
     }
   }
-  return ordered;
+  return after;
 }
 
 // Every step before `advance` (the first step at the current virtual time) comes
@@ -204,8 +204,12 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
     for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
   }
   info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
-  const bool ordered = order_after_dependent(k, before);
-  info.may_race = ordered || info.enabler_end != info.enabler_begin;
+  const std::int32_t after = order_after_dependent(k, before);
+  if (info.enabler_end != info.enabler_begin) {
+    info.race_scan = kScan;
+  } else {
+    info.race_scan = after == kSeveral ? kScan : after;  // (kNone is kNoRace)
+  }
   Clock* v = vc(k);
   order_after_earlier_time(v, info.advance);
   v[p] = k + 1;
@@ -416,7 +420,17 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
   const std::uint32_t steps = size();
   for (std::uint32_t j = from; j < steps; ++j) {
     // (The last step may also race with the steps it observes: add_virtual.)
-    if (!info_[j].may_race && !(terminal_observes_ && static_cast<std::int32_t>(j) == terminal_)) continue;
+    const bool observes = terminal_observes_ && static_cast<std::int32_t>(j) == terminal_;
+    const std::int32_t only = info_[j].race_scan;
+    if (only == kNoRace && !observes) continue;
+    // j comes after one dependent step, `only`, and no enabler (process()): every other
+    // dependent step of another thread that r does not cover happens before `only`,
+    // so the scan would reach `only` first, and a race there covers all of them. (If
+    // `only` is transparent, the scan goes on past it.)
+    if (only >= 0 && !observes && !transparent(static_cast<std::uint32_t>(only), j)) {
+      out.emplace_back(static_cast<std::uint32_t>(only), j);
+      continue;
+    }
     const Step& sj = steps_[j];
     copy_clock(r, row(info_[j].pre), stride_);
     const bool virtual_step = j >= real_;

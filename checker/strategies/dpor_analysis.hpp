@@ -154,6 +154,11 @@ class Analysis {
   static constexpr std::int32_t kNotStarted = -3;
   static constexpr std::int32_t kNoFinish = -2;  // started, not finished (kNone: finished before the first step)
   static constexpr std::int32_t kZeroRow = -1;   // the all-zero row, extra_'s first
+  static constexpr std::int32_t kSeveral = -2;   // order_after_dependent()
+  // StepInfo::race_scan, besides a step index (kNoRace is kNone: order_after_dependent()).
+  static constexpr std::int32_t kNoRace = -1;
+  static constexpr std::int32_t kScan = -2;
+  static_assert(kNoRace == kNone);
 
   // A clock row: >= 0 is step k's happens-before clock, < 0 the extra row ~ref.
   const Clock* row(std::int32_t ref) const {
@@ -184,8 +189,9 @@ class Analysis {
     return size_++;
   }
   void grow_steps();
-  // Returns true if it ordered step k after any step (of another thread).
-  bool order_after_dependent(std::uint32_t k, const ThreadState* before);
+  // Orders step k after the earlier steps it depends on (in `before`); returns the one
+  // step (of another thread) it was ordered after, kNone if none, kSeveral if more.
+  std::int32_t order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
   // The steps after `since` that enabled or disabled thread t without moving it come
   // before step k. (Inline: there are seldom any.)
@@ -241,10 +247,13 @@ class Analysis {
     std::uint32_t advance = 0;        // the first step at this step's virtual time
     std::uint32_t touched_begin = 0, touched_end = 0;
     std::uint32_t enabler_begin = 0, enabler_end = 0;
-    // False when the step comes after no dependent step of another thread and after no
-    // enabler: it has no race, and races() skips it (only a race's earlier step, or a
-    // step before it, could be scanned, and each would have been found dependent here).
-    bool may_race = true;
+    // What races() needs to do for the step. kNoRace when it comes after no dependent
+    // step of another thread and after no enabler: it has no race (only a race's earlier
+    // step, or a step before it, could be scanned, and each would have been found
+    // dependent here). A step index i when it comes after exactly one, i, and after no
+    // enabler: i is the only possible race (every other dependent step the scan could
+    // reach happens before i; see races()). kScan otherwise: the full scan.
+    std::int32_t race_scan = kScan;
     std::uint32_t flip_begin = 0;     // its flips run up to the next step's
     std::uint32_t extra_before = 0;   // extra_ rows made before the step
     std::uint64_t signature = 0;      // steps_[k].signature()

@@ -99,7 +99,8 @@ std::int32_t Analysis::order_after_dependent(std::uint32_t k, const ThreadState*
     for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
       if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
       max_into(v, vc(i), stride_);
-      after = after == kNone ? i : kSeveral;
+      // (One that comes after the one before stands for both: it covers it. See races().)
+      after = after == kNone || (after >= 0 && covers(vc(i), info[after].thread, after)) ? i : kSeveral;
       break;
     }
   }
@@ -423,10 +424,10 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
     const bool observes = terminal_observes_ && static_cast<std::int32_t>(j) == terminal_;
     const std::int32_t only = info_[j].race_scan;
     if (only == kNoRace && !observes) continue;
-    // j comes after one dependent step, `only`, and no enabler (process()): every other
-    // dependent step of another thread that r does not cover happens before `only`,
-    // so the scan would reach `only` first, and a race there covers all of them. (If
-    // `only` is transparent, the scan goes on past it.)
+    // j was ordered after no enabler, and after dependent steps of other threads that
+    // all happen before `only` or are `only` (process()): so does every other dependent
+    // step that r does not cover, the scan would reach `only` first, and a race there
+    // covers all of them. (If `only` is transparent, the scan goes on past it.)
     if (only >= 0 && !observes && !transparent(static_cast<std::uint32_t>(only), j)) {
       out.emplace_back(static_cast<std::uint32_t>(only), j);
       continue;

@@ -189,8 +189,9 @@ class Analysis {
     return size_++;
   }
   void grow_steps();
-  // Orders step k after the earlier steps it depends on (in `before`); returns the one
-  // step (of another thread) it was ordered after, kNone if none, kSeveral if more.
+  // Orders step k after the earlier steps it depends on (in `before`). Returns the step
+  // (of another thread) it was ordered after when there is one that comes after all the
+  // others (they happen before it), kNone if there are none, kSeveral otherwise.
   std::int32_t order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
   // The steps after `since` that enabled or disabled thread t without moving it come
@@ -250,9 +251,10 @@ class Analysis {
     // What races() needs to do for the step. kNoRace when it comes after no dependent
     // step of another thread and after no enabler: it has no race (only a race's earlier
     // step, or a step before it, could be scanned, and each would have been found
-    // dependent here). A step index i when it comes after exactly one, i, and after no
-    // enabler: i is the only possible race (every other dependent step the scan could
-    // reach happens before i; see races()). kScan otherwise: the full scan.
+    // dependent here). A step index i when it comes after no enabler and was ordered
+    // after i and steps that happen before i (order_after_dependent()): i is the only
+    // possible race (every dependent step the scan could reach happens before i; see
+    // races()). kScan otherwise: the full scan.
     std::int32_t race_scan = kScan;
     std::uint32_t flip_begin = 0;     // its flips run up to the next step's
     std::uint32_t extra_before = 0;   // extra_ rows made before the step

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 namespace checker {
@@ -129,7 +130,9 @@ class Collector {
   std::vector<FoundBug> races_;               // distinct data races, in the order found
   std::vector<std::string> race_identities_;  // parallel to races_
   ExploreResult result_;
-  std::map<sim::Outcome, std::uint64_t> outcomes_[kSourceCount];
+  // Counted in hash tables (a tree's lookup, a chain of unpredictable compares, cost
+  // more after every execution); finish() sorts them.
+  std::unordered_map<sim::Outcome, std::uint64_t> outcomes_[kSourceCount];
   std::optional<Source> first_bug_source_;
 };
 

@@ -82,38 +82,32 @@ void DporStrategy::conservative_sleep(std::uint32_t decision) {
 
 sim::ThreadId DporStrategy::choose(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                    std::uint32_t decision) {
-  // The replayed points after this one, up to the branch point replay_ - 1, repeat the
-  // previous execution: the runtime takes them itself where the enabled threads and the
-  // chosen thread's operation are the same as there, and asks here where they differ
-  // (then checked below).
-  if (decision == 0) repeat_previous(replay_ > 0 ? replay_ - 1 : 0);
-  if (decision + 1 >= replay_) {
-    return decision >= replay_ ? choose_new(enabled, current, decision) : choose_branch(enabled, decision);
-  }
-  // Replayed: the runtime asks here only where the enabled threads or the chosen
-  // thread's operation differ from the previous execution's (a model that is not
-  // deterministic apart from scheduling), or with more than 64 threads.
-  const Node& node = nodes_[decision];
-  const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
-  if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end) ||
-      op.kind != node.kind || op.object != node.object) {
-    diverged_ = true;
-    return sim::kNoThread;
-  }
-  drew_ = false;
-  return node.chosen;
+  // Only a dispatch, so that it needs no stack frame: most calls are for new points.
+  if (decision >= replay_) return choose_new(enabled, current, decision);
+  return choose_replayed(enabled, decision);
 }
 
-// The branch point: a new thread, from the wakeup tree.
-sim::ThreadId DporStrategy::choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision) {
+// A point of the replayed prefix: the branch point replay_ - 1, where the thread comes
+// from the wakeup tree, or one before it, which repeats the previous execution. The
+// runtime takes the replayed points after decision 0 itself where the enabled threads
+// and the chosen thread's operation are the same as in the previous execution, and asks
+// here where they differ (a model that is not deterministic apart from scheduling, which
+// the checks below see) or with more than 64 threads.
+sim::ThreadId DporStrategy::choose_replayed(std::span<const sim::ThreadId> enabled, std::uint32_t decision) {
+  if (decision == 0) repeat_previous(replay_ - 1);
   Node& node = nodes_[decision];
   if (!std::equal(enabled.begin(), enabled.end(), enabled_.begin() + node.enabled_begin, enabled_.begin() + node.enabled_end)) {
     diverged_ = true;
     return sim::kNoThread;
   }
   const sim::Runtime::PendingOp op = runtime_->pending(node.chosen);
-  node.kind = op.kind;
-  node.object = op.object;
+  if (decision + 1 == replay_) {  // the branch point: a new thread, whose operation is recorded here
+    node.kind = op.kind;
+    node.object = op.object;
+  } else if (op.kind != node.kind || op.object != node.object) {
+    diverged_ = true;
+    return sim::kNoThread;
+  }
   drew_ = false;
   return node.chosen;
 }
@@ -122,7 +116,10 @@ sim::ThreadId DporStrategy::choose_branch(std::span<const sim::ThreadId> enabled
 // followed, else the current thread or the first enabled one that is not asleep.
 sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current,
                                        std::uint32_t decision) {
-  if (decision == 0) runtime_ = &sim::Runtime::current();  // the same one for the whole search
+  if (decision == 0) {  // the first execution, which replays nothing
+    runtime_ = &sim::Runtime::current();  // the same one for the whole search
+    repeat_previous(0);
+  }
   Node& node = push_node(enabled, decision);
   Branching& point = branching_[decision];
   if (decision > 0 && !sleep_of(branching_[decision - 1]).empty()) conservative_sleep(decision);

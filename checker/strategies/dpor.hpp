@@ -117,7 +117,8 @@ class DporStrategy final : public Strategy {
   // Inline (defined before its one caller, choose_new): a new point costs no call.
   inline Node& push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index);
   void grow_branching();
-  sim::ThreadId choose_branch(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
+  // (Not inline: choose() stays a dispatch with no stack frame of its own.)
+  [[gnu::noinline]] sim::ThreadId choose_replayed(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
   void conservative_sleep(std::uint32_t decision);
   void exact_sleep(std::uint32_t from);

@@ -11,10 +11,11 @@
 #include "sim/runtime.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
+#include <variant>
 
 namespace checker {
 
@@ -60,6 +61,45 @@ struct Searcher {
   bool done = false;
 };
 
+// The executions per outcome of one strategy. Most models' outcomes are integers close
+// together (a counter's final value): those within 32 of the first one are counted in a
+// table indexed by the value, since a lookup after every execution (a map's chain of
+// compares, a hash table's division) costs more than the rest of the bookkeeping; any
+// other outcome in a map.
+class OutcomeCounts {
+ public:
+  void add(const sim::Outcome& value) {
+    if (const std::int64_t* number = std::get_if<std::int64_t>(&value)) {
+      // In unsigned arithmetic, which wraps: a window around any value is exact.
+      const auto bits = static_cast<std::uint64_t>(*number);
+      if (!anchored_) {
+        anchored_ = true;
+        first_ = bits - kNear / 2;
+      }
+      if (bits - first_ < kNear) {
+        ++near_[bits - first_];
+        return;
+      }
+    }
+    ++others_[value];
+  }
+
+  // Adds every count to `into`.
+  void merge_into(std::map<sim::Outcome, std::uint64_t>& into) const {
+    for (std::uint64_t slot = 0; slot < kNear; ++slot) {
+      if (near_[slot] != 0) into[sim::Outcome(static_cast<std::int64_t>(first_ + slot))] += near_[slot];
+    }
+    for (const auto& [value, count] : others_) into[value] += count;
+  }
+
+ private:
+  static constexpr std::uint64_t kNear = 64;
+  bool anchored_ = false;        // first_ is set (by the first integer outcome)
+  std::uint64_t first_ = 0;      // near_[k] counts the integer first_ + k
+  std::array<std::uint64_t, kNear> near_{};
+  std::map<sim::Outcome, std::uint64_t> others_;
+};
+
 // Accumulates what the executions of one exploration found.
 class Collector {
  public:
@@ -70,7 +110,7 @@ class Collector {
   // an exhaustive result counts each schedule of the exhaustive strategy once.
   bool add(const sim::ExecutionRecord& record, const Strategy& strategy, Source source) {
     ++result_.executions;
-    if (record.outcome) ++outcomes_[static_cast<std::size_t>(source)][*record.outcome];
+    if (record.outcome) outcomes_[static_cast<std::size_t>(source)].add(*record.outcome);
     if (!record.cut_off_daemons.empty() && !result_.cut_off_example) {
       result_.cut_off_example = to_trace(record);
     }
@@ -95,7 +135,7 @@ class Collector {
     std::map<sim::Outcome, std::uint64_t> merged;
     for (std::size_t s = 0; s < kSourceCount; ++s) {
       if (exact && static_cast<std::size_t>(*exact) != s) continue;
-      for (const auto& [value, count] : outcomes_[s]) merged[value] += count;
+      outcomes_[s].merge_into(merged);
     }
     for (const auto& [value, count] : merged) result_.outcomes.push_back({value, count});
     for (FoundBug& race : races_) result_.bugs.push_back(std::move(race));
@@ -130,9 +170,7 @@ class Collector {
   std::vector<FoundBug> races_;               // distinct data races, in the order found
   std::vector<std::string> race_identities_;  // parallel to races_
   ExploreResult result_;
-  // Counted in hash tables (a tree's lookup, a chain of unpredictable compares, cost
-  // more after every execution); finish() sorts them.
-  std::unordered_map<sim::Outcome, std::uint64_t> outcomes_[kSourceCount];
+  OutcomeCounts outcomes_[kSourceCount];
   std::optional<Source> first_bug_source_;
 };
 

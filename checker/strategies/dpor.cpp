@@ -35,19 +35,18 @@ bool DporStrategy::asleep(const Branching& point, sim::ThreadId thread) const {
 void DporStrategy::grow_branching() { branching_.resize(std::max<std::size_t>(64, 2 * branching_.size())); }
 
 DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index) {
-  Node& node = nodes_.emplace_back();
-  node.time = runtime_->now();
-  node.enabled_begin = enabled_used_;
-  node.enabled_end = enabled_used_ + static_cast<std::uint32_t>(enabled.size());
-  if (node.enabled_end > enabled_.size()) enabled_.resize(std::max<std::size_t>(node.enabled_end, 2 * enabled_.size()));
+  const std::uint32_t enabled_end = enabled_used_ + static_cast<std::uint32_t>(enabled.size());
+  if (enabled_end > enabled_.size()) enabled_.resize(std::max<std::size_t>(enabled_end, 2 * enabled_.size()));
   sim::ThreadId* out = enabled_.data() + enabled_used_;
   std::uint64_t mask = 0;
   for (sim::ThreadId t : enabled) {
     *out++ = t;
     if (t < kMaskBits) mask |= std::uint64_t{1} << t;
   }
-  node.enabled_mask = mask;
-  enabled_used_ = node.enabled_end;
+  // Built whole (each field written once; choose_new sets the chosen thread's fields).
+  Node& node = nodes_.emplace_back(Node{.time = runtime_->now(), .enabled_begin = enabled_used_, .enabled_end = enabled_end,
+                                           .enabled_mask = mask});
+  enabled_used_ = enabled_end;
   if (index >= branching_.size()) grow_branching();
   Branching& point = branching_[index];
   point.sleep_begin = point.sleep_end = static_cast<std::uint32_t>(sleep_.size());

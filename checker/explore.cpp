@@ -66,9 +66,19 @@ struct Searcher {
 // table indexed by the value, since a lookup after every execution (a map's chain of
 // compares, a hash table's division) costs more than the rest of the bookkeeping; any
 // other outcome in a map.
+//
+// Executions with the same outcome mostly end with the same finding (its message often
+// tells the outcome), so the table also keeps, per value, the bug the last execution
+// with it repeated: the collector compares a finding with that bug first.
 class OutcomeCounts {
  public:
-  void add(const sim::Outcome& value) {
+  static constexpr std::uint32_t kNoBug = UINT32_MAX;
+
+  OutcomeCounts() { last_bug_.fill(kNoBug); }
+
+  // Counts `value`; returns its bug hint (kNoBug until set), or nullptr for an outcome
+  // outside the table.
+  std::uint32_t* add(const sim::Outcome& value) {
     if (const std::int64_t* number = std::get_if<std::int64_t>(&value)) {
       // In unsigned arithmetic, which wraps: a window around any value is exact.
       const auto bits = static_cast<std::uint64_t>(*number);
@@ -78,10 +88,11 @@ class OutcomeCounts {
       }
       if (bits - first_ < kNear) {
         ++near_[bits - first_];
-        return;
+        return &last_bug_[bits - first_];
       }
     }
     ++others_[value];
+    return nullptr;
   }
 
   // Adds every count to `into`.
@@ -97,6 +108,7 @@ class OutcomeCounts {
   bool anchored_ = false;        // first_ is set (by the first integer outcome)
   std::uint64_t first_ = 0;      // near_[k] counts the integer first_ + k
   std::array<std::uint64_t, kNear> near_{};
+  std::array<std::uint32_t, kNear> last_bug_;  // indices in ExploreResult::bugs, or kNoBug
   std::map<sim::Outcome, std::uint64_t> others_;
 };
 
@@ -110,18 +122,26 @@ class Collector {
   // an exhaustive result counts each schedule of the exhaustive strategy once.
   bool add(const sim::ExecutionRecord& record, const Strategy& strategy, Source source) {
     ++result_.executions;
-    if (record.outcome) outcomes_[static_cast<std::size_t>(source)].add(*record.outcome);
+    std::uint32_t* hint = record.outcome ? outcomes_[static_cast<std::size_t>(source)].add(*record.outcome) : nullptr;
     if (!record.cut_off_daemons.empty() && !result_.cut_off_example) {
       result_.cut_off_example = to_trace(record);
     }
     if (!record.finding) return !detect_races_ || note_race(record, strategy);
-    for (FoundBug& bug : result_.bugs) {
-      if (bug.trace.finding->kind == record.finding->kind &&
-          bug.trace.finding->message == record.finding->message) {
-        ++bug.occurrences;
+    const auto same = [&record](const FoundBug& bug) {
+      return bug.trace.finding->kind == record.finding->kind && bug.trace.finding->message == record.finding->message;
+    };
+    if (hint != nullptr && *hint != OutcomeCounts::kNoBug && same(result_.bugs[*hint])) {
+      ++result_.bugs[*hint].occurrences;
+      return !stop_at_first_bug_;
+    }
+    for (std::size_t b = 0; b < result_.bugs.size(); ++b) {
+      if (same(result_.bugs[b])) {
+        ++result_.bugs[b].occurrences;
+        if (hint != nullptr) *hint = static_cast<std::uint32_t>(b);
         return !stop_at_first_bug_;
       }
     }
+    if (hint != nullptr) *hint = static_cast<std::uint32_t>(result_.bugs.size());
     result_.bugs.push_back({to_trace(record), strategy.describe(), result_.executions, 1});
     if (!first_bug_source_) first_bug_source_ = source;
     return !stop_at_first_bug_;

@@ -1,6 +1,8 @@
 // The fast paths of the exploration's bookkeeping give the same results as the plain
 // ones: outcomes counted by value in a table near the first integer outcome (explore.cpp,
-// OutcomeCounts) and in a map otherwise come out merged, sorted and counted exactly.
+// OutcomeCounts) and in a map otherwise come out merged, sorted and counted exactly, and
+// findings compared first with the bug last seen with the same outcome are counted as
+// the same bugs, in the order found, even where that guess is wrong.
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -41,6 +43,29 @@ sim::ModelInstance last_writer_model() {
   });
 }
 
+// Four threads store their number into `last`, and the first one also into `first`;
+// every execution fails with a finding that names the first writer. With
+// `with_outcome`, the outcome is the last writer, so the bug last seen with an outcome
+// is often not the finding's; without, findings are compared in the plain order.
+sim::ModelInstance first_and_last_writer_model(bool with_outcome) {
+  return test::inline_model("first and last writer", [with_outcome] {
+    sim::Shared<std::int64_t> first{"first", -1};
+    sim::Shared<std::int64_t> last{"last", -1};
+    std::vector<sim::Thread> threads;
+    for (std::int64_t n = 0; n < 4; ++n) {
+      threads.emplace_back([&first, &last, n] {
+        last.store(n);
+        if (first.load() < 0) first.store(n);
+      });
+    }
+    for (sim::Thread& t : threads) t.start();
+    for (sim::Thread& t : threads) t.join();
+    const std::int64_t last_writer = last.load();  // (in both variants: the same steps)
+    if (with_outcome) sim::outcome(last_writer);
+    sim::check(false, "first writer " + std::to_string(first.load()));
+  });
+}
+
 }  // namespace
 
 TEST_SUITE("dpor strategy fast paths") {
@@ -62,6 +87,26 @@ TEST_SUITE("dpor strategy fast paths") {
       if (strategy == checker::StrategyKind::kDpor) {
         CHECK(result.executions == 24);
         for (const checker::OutcomeCount& outcome : result.outcomes) CHECK(outcome.count == 6);
+      }
+    }
+  }
+
+  TEST_CASE("findings compared by their outcome's last bug first are the same bugs, counted and ordered the same") {
+    for (const checker::StrategyKind strategy : {checker::StrategyKind::kDpor, checker::StrategyKind::kDfs}) {
+      checker::ExploreOptions options;
+      options.strategy = strategy;
+      options.stop_at_first_bug = false;
+      const checker::ExploreResult hinted = checker::explore(first_and_last_writer_model(true), options);
+      const checker::ExploreResult plain = checker::explore(first_and_last_writer_model(false), options);
+      REQUIRE(hinted.exhaustive);
+      REQUIRE(hinted.executions == plain.executions);
+      REQUIRE(hinted.bugs.size() == 4);
+      REQUIRE(plain.bugs.size() == 4);
+      for (std::size_t b = 0; b < 4; ++b) {
+        CHECK(hinted.bugs[b].trace.finding->message == plain.bugs[b].trace.finding->message);
+        CHECK(hinted.bugs[b].occurrences == plain.bugs[b].occurrences);
+        CHECK(hinted.bugs[b].execution == plain.bugs[b].execution);
+        CHECK(hinted.bugs[b].trace.choices == plain.bugs[b].trace.choices);
       }
     }
   }

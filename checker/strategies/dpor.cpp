@@ -5,6 +5,7 @@
 #include "sim/runtime.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace checker {
 
@@ -32,7 +33,20 @@ bool DporStrategy::asleep(const Branching& point, sim::ThreadId thread) const {
   return false;
 }
 
-void DporStrategy::grow_branching() { branching_.resize(std::max<std::size_t>(64, 2 * branching_.size())); }
+void DporStrategy::grow_branching() {
+  branching_.resize(std::max<std::size_t>(64, 2 * branching_.size()));
+  pending_.resize(branching_.size() / 64);
+}
+
+std::uint32_t DporStrategy::deepest_marked(std::uint32_t end) const {
+  std::uint32_t word = end / 64;
+  std::uint64_t bits = word < pending_.size() ? pending_[word] & ((std::uint64_t{1} << (end % 64)) - 1) : 0;
+  for (;;) {
+    if (bits != 0) return word * 64 + 63 - static_cast<std::uint32_t>(std::countl_zero(bits));
+    if (word == 0) return kNoPoint;
+    bits = pending_[--word];
+  }
+}
 
 DporStrategy::Node& DporStrategy::push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index) {
   const std::uint32_t enabled_end = enabled_used_ + static_cast<std::uint32_t>(enabled.size());
@@ -126,6 +140,7 @@ sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, s
   if (chain_ != WakeupPool::kNone) {  // follow the wakeup sequence
     const std::int32_t c = chain_;
     point.wakeup = pool_[c].next_sibling;  // the other branches stay pending here
+    if (point.wakeup != WakeupPool::kNone) mark_pending(decision);
     pool_[c].next_sibling = WakeupPool::kNone;
     if (is_enabled(node, pool_[c].step.thread)) {
       chosen = pool_[c].step.thread;
@@ -246,6 +261,7 @@ void DporStrategy::wake_blocked_point() {
     while (*link != WakeupPool::kNone) link = &pool_[*link].next_sibling;
     *link = branch;
   }
+  if (point.wakeup != WakeupPool::kNone) mark_pending(static_cast<std::uint32_t>(nodes_.size() - 1));
 }
 
 // Each race (i, j) found adds its reversal to the wakeup tree at i. (One call for all of
@@ -264,7 +280,7 @@ void DporStrategy::add_races() {
         break;
       }
     }
-    if (!explored) pool_.insert(branching_[i].wakeup, sequence_, analysis_);
+    if (!explored && pool_.insert(branching_[i].wakeup, sequence_, analysis_)) mark_pending(i);
   }
 }
 
@@ -308,7 +324,7 @@ bool DporStrategy::next_execution() {
     chain_ = WakeupPool::kNone;
   }
   // The deepest point with a pending branch whose first thread can run there.
-  for (std::size_t d = nodes_.size(); d-- > 0;) {
+  for (std::uint32_t d = static_cast<std::uint32_t>(nodes_.size()); (d = deepest_marked(d)) != kNoPoint;) {
     Node& node = nodes_[d];
     Branching& point = branching_[d];
     while (point.wakeup != WakeupPool::kNone && !is_enabled(node, pool_[point.wakeup].step.thread)) {
@@ -318,27 +334,32 @@ bool DporStrategy::next_execution() {
       pool_.release_list(dead);
       ++dropped_;
     }
-    if (point.wakeup == WakeupPool::kNone) continue;
+    if (point.wakeup == WakeupPool::kNone) {
+      unmark_pending(d);
+      continue;
+    }
     nodes_.resize(d + 1);
     enabled_used_ = node.enabled_end;
     sleep_.resize(point.sleep_end);
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
-      sleep_.emplace_back(node.chosen, analysis_.step(static_cast<std::uint32_t>(d)));
+      sleep_.emplace_back(node.chosen, analysis_.step(d));
       point.sleep_end = static_cast<std::uint32_t>(sleep_.size());
       ++point.branches_done;
     }
     const std::int32_t c = point.wakeup;
     point.wakeup = pool_[c].next_sibling;
+    if (point.wakeup == WakeupPool::kNone) unmark_pending(d);
     node.chosen = pool_[c].step.thread;
     point.free = false;
     chain_ = pool_[c].first_child;
     pool_.release(c);
-    replay_ = static_cast<std::uint32_t>(d + 1);
+    replay_ = d + 1;
     return true;
   }
   nodes_.clear();
   enabled_used_ = 0;
   sleep_.clear();
+  std::fill(pending_.begin(), pending_.end(), 0);
   return false;
 }
 

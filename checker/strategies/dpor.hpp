@@ -117,6 +117,15 @@ class DporStrategy final : public Strategy {
   // Inline (defined before its one caller, choose_new): a new point costs no call.
   inline Node& push_node(std::span<const sim::ThreadId> enabled, std::uint32_t index);
   void grow_branching();
+  // pending_ marks the points with pending branches (and may mark some without: points
+  // past a path cut short, which next_execution unmarks when it finds them), so that it
+  // finds the deepest one without walking the path, a loop whose exit the processor
+  // mispredicts in every execution.
+  void mark_pending(std::uint32_t point) { pending_[point / 64] |= std::uint64_t{1} << (point % 64); }
+  void unmark_pending(std::uint32_t point) { pending_[point / 64] &= ~(std::uint64_t{1} << (point % 64)); }
+  // The deepest marked point below `end`, or kNoPoint.
+  std::uint32_t deepest_marked(std::uint32_t end) const;
+  static constexpr std::uint32_t kNoPoint = UINT32_MAX;
   // (Not inline: choose() stays a dispatch with no stack frame of its own.)
   [[gnu::noinline]] sim::ThreadId choose_replayed(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
@@ -130,6 +139,7 @@ class DporStrategy final : public Strategy {
   // Per node: [0, nodes_.size()) is in use, the rest is room kept (grown only when
   // nodes_ outgrows it), so points come and go with no construction or resizing here.
   std::vector<Branching> branching_;
+  std::vector<std::uint64_t> pending_;  // one bit per point of branching_ (see mark_pending)
   // The points' enabled threads: [0, enabled_used_) is in use, the rest is room kept so
   // that a new point writes its threads without a capacity check for each.
   std::vector<sim::ThreadId> enabled_;

@@ -59,6 +59,7 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   cancelling_ = false;
   parked_enabled_bits_ = 0;
   parked_waiting_bits_ = 0;
+  parked_joining_bits_ = 0;
   decisions_ = 0;
   draws_ = 0;
   now_ = 0;
@@ -147,6 +148,7 @@ void Runtime::run_body(ThreadId self) {
   }
   if (self == kMainThread && !cancelling_) note_cut_off_daemons();
   me.status = Status::kFinished;
+  if (me.joiners != 0) release_joiners(self);
   me.waiting_on = nullptr;
   me.body = nullptr;
   if (!cancelling_ && !me.killed) record(OpKind::kFinish, self);  // being stopped is not a step
@@ -213,8 +215,12 @@ void Runtime::join_thread(ThreadId id, double timeout) {
   }
   if (t.status != Status::kFinished) {
     ++t.joiners;
-    state(current_).deadline = deadline_after(timeout);  // visible_until, without asking the join's outcome
-    visible(OpKind::kJoin, id, &t);
+    if (timeout < 0) {
+      if (!park_in_join(t)) throw Cancelled{};
+    } else {
+      state(current_).deadline = deadline_after(timeout);  // visible_until, without asking the join's outcome
+      visible(OpKind::kJoin, id, &t);
+    }
     --t.joiners;
   }
   record(OpKind::kJoin, id, t.status == Status::kFinished ? 1 : 0, timeout >= 0);
@@ -225,7 +231,7 @@ void Runtime::join_at_scope_exit(ThreadId id) noexcept {
   if (cancelling_ || t.status == Status::kNew || t.status == Status::kFinished) return;
   if (id == current_) return;
   ++t.joiners;
-  const bool joined = try_visible(OpKind::kJoin, id, &t);
+  const bool joined = park_in_join(t);
   --t.joiners;
   if (joined) record(OpKind::kJoin, id);
 }
@@ -234,6 +240,18 @@ bool Runtime::ThreadState::ready(ThreadId) const { return status == Status::kFin
 ThreadId Runtime::ThreadState::blocker(ThreadId) const { return id; }
 std::string Runtime::ThreadState::describe_wait(ThreadId) const {
   return runtime->thread_name(id) + " to finish";
+}
+
+// Threads parked in an untimed join on `finished` can now proceed: they leave
+// parked_joining_bits_ for parked_enabled_bits_ (usually to be woken eagerly at once,
+// but a daemon cut off wakes nobody, and its joiners must be offered from now on).
+void Runtime::release_joiners(ThreadId finished) {
+  for (std::uint64_t joining = parked_joining_bits_; joining != 0; joining &= joining - 1) {
+    const ThreadState& t = *threads_[std::countr_zero(joining)];
+    if (t.pending_object != finished) continue;
+    parked_joining_bits_ &= ~t.bit;
+    parked_enabled_bits_ |= t.bit;
+  }
 }
 
 // A joiner's join completes as soon as the joined thread finishes; it runs eagerly up
@@ -326,6 +344,7 @@ std::string Runtime::describe_pending(const ThreadState& t) const {
 void Runtime::forget_waitable(const Waitable& object) {
   // A thread waits on an object only while parked at it, in parked_waiting_bits_ if
   // numbered below 64 (usually nobody is, when objects go away at the end of main).
+  // Joiners, in parked_joining_bits_, wait on a thread's state, which never goes away.
   if (parked_waiting_bits_ == 0 && thread_count_ <= 64) return;
   for (ThreadId id = 0; id < thread_count_; ++id) {
     ThreadState& t = state(id);
@@ -453,7 +472,8 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
   do {
     const std::uint64_t mask = enabled_bits();
-    any_parked = parked_waiting_bits_ != 0;  // only these matter: no thread is enabled when any_parked is read
+    // Only the waiting and joining ones matter: no thread is enabled when any_parked is read.
+    any_parked = (parked_waiting_bits_ | parked_joining_bits_) != 0;
     // Counted in a local and stored once: the stores through `enabled` may alias the
     // members, which would make the compiler reload them on every thread.
     std::uint32_t count = 0;
@@ -529,12 +549,30 @@ inline SwitchReason Runtime::switch_reason(ThreadId chosen, ThreadId at) const {
 
 bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
   if (cancelling_) return stop_newer_threads();
-  const ThreadId self = current_;
-  ThreadState& me = state(self);
-  const bool always_enabled = wait == nullptr && me.deadline == kNever;
-  me.status = always_enabled ? Status::kParkedEnabled : Status::kParked;
-  std::uint64_t& parked_bits = always_enabled ? parked_enabled_bits_ : parked_waiting_bits_;
-  parked_bits |= me.bit;
+  ThreadState& me = state(current_);
+  if (wait == nullptr && me.deadline == kNever) {
+    me.status = Status::kParkedEnabled;
+    parked_enabled_bits_ |= me.bit;
+  } else {
+    me.status = Status::kParked;
+    parked_waiting_bits_ |= me.bit;
+  }
+  return park(me, kind, object, wait);
+}
+
+// try_visible for an untimed join: the joiner waits in parked_joining_bits_, which
+// decide() does not poll, until release_joiners() moves it when `joined` finishes.
+bool Runtime::park_in_join(ThreadState& joined) {
+  if (cancelling_) return stop_newer_threads();
+  ThreadState& me = state(current_);
+  me.status = Status::kParked;
+  parked_joining_bits_ |= me.bit;
+  return park(me, OpKind::kJoin, joined.id, &joined);
+}
+
+// The running thread, its status and parked bit already set, parks at its pending
+// operation until it is chosen (or switches back to whoever ran it eagerly).
+inline bool Runtime::park(ThreadState& me, OpKind kind, ObjectId object, const Waitable* wait) {
   me.pending_kind = kind;
   me.pending_object = object;
   me.waiting_on = wait;
@@ -542,9 +580,13 @@ bool Runtime::try_visible(OpKind kind, ObjectId object, const Waitable* wait) {
     switch_to(std::exchange(me.return_to, kNoThread));
   } else {
     const ThreadId next = decide(decision_owner(me));
-    if (!cancelling_ && next != self) switch_to(next);
+    if (!cancelling_ && next != me.id) switch_to(next);
   }
-  parked_bits &= ~me.bit;
+  // Its bit is in one of the three (a joiner's may have moved: release_joiners).
+  const std::uint64_t others = ~me.bit;
+  parked_enabled_bits_ &= others;
+  parked_waiting_bits_ &= others;
+  parked_joining_bits_ &= others;
   me.status = Status::kRunning;
   me.waiting_on = nullptr;
   me.deadline = kNever;

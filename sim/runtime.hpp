@@ -242,6 +242,9 @@ class Runtime {
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
   ThreadId after_finish(ThreadId self);
+  bool park_in_join(ThreadState& joined);
+  bool park(ThreadState& me, OpKind kind, ObjectId object, const Waitable* wait);
+  void release_joiners(ThreadId finished);
   void wake_joiners(ThreadId finished);
   ThreadId next_joiner(ThreadId finished, ThreadId from) const;
   void join_non_daemon_threads();
@@ -260,13 +263,16 @@ class Runtime {
   std::vector<ThreadId> enabled_;                      // decide()'s enabled threads: the first enabled_count_
   std::uint32_t enabled_count_ = 0;
   std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
-  // Threads 0..63 parked at a scheduling point, as bits, set and cleared by try_visible
-  // (the only place a thread parks and resumes): those whose pending operation always
-  // proceeds, and those that wait (for an object or a deadline). decide() builds the
-  // enabled set from them and asks is_enabled() only of the waiting ones, instead of
-  // reading every thread's status at every scheduling point.
+  // Threads 0..63 parked at a scheduling point, as bits, set and cleared by park()
+  // (the only place a thread parks and resumes), each thread in at most one: those whose
+  // pending operation always proceeds, those that wait (for an object or a deadline),
+  // and those in a join without timeout on a thread that has not finished. decide()
+  // builds the enabled set from them and asks is_enabled() only of the waiting ones,
+  // instead of reading every thread's status at every scheduling point; a joiner needs
+  // no asking: release_joiners() moves it to the enabled bits when its thread finishes.
   std::uint64_t parked_enabled_bits_ = 0;
   std::uint64_t parked_waiting_bits_ = 0;
+  std::uint64_t parked_joining_bits_ = 0;
   // The choices of the last execution (overwritten by this one's as it goes), for a
   // scheduler that repeats a prefix of them (Scheduler::repeat_previous): path_[d] for
   // decision d, with the chosen thread's operation and the enabled threads there (0

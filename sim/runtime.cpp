@@ -9,8 +9,6 @@
 namespace sim {
 
 namespace {
-thread_local Runtime* g_current = nullptr;
-
 // Stands in for a destroyed object a thread was waiting on: it can never proceed.
 class NeverReady final : public Waitable {
  public:
@@ -37,18 +35,15 @@ Runtime::~Runtime() {
   }
 }
 
-Runtime& Runtime::current() {
-  if (g_current == nullptr) {
-    throw UsageError(
-        "a modeled primitive was used outside a model run: run the model through "
-        "checker::explore or the interleave command");
-  }
-  return *g_current;
+void Runtime::throw_outside_run() {
+  throw UsageError(
+      "a modeled primitive was used outside a model run: run the model through "
+      "checker::explore or the interleave command");
 }
 
 const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler& scheduler,
                                     RunOptions options) {
-  if (g_current != nullptr) throw UsageError("Runtime::run cannot be nested");
+  if (running_ != nullptr) throw UsageError("Runtime::run cannot be nested");
   record_.clear();
   repeatable_ = &scheduler == path_scheduler_ ? path_length_ : 0;
   repeat_end_ = 0;
@@ -69,13 +64,13 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   options_ = options;
   current_ = kHost;
   live_exceptions_ = os_thread_exception_state();  // run() may be on another OS thread than the last one
-  g_current = this;
+  running_ = this;
   main_ = &main;
   const ThreadId main_id = create_thread(nullptr, "main", false);  // runs main_ (run_body)
   start_thread(main_id);  // returns once every fiber has finished
   record_.duration = now_;
   path_length_ = decisions_;
-  g_current = nullptr;
+  running_ = nullptr;
   return record_;
 }
 

@@ -84,7 +84,10 @@ class Runtime {
                              RunOptions options);
 
   // The runtime executing on this OS thread; throws UsageError outside an execution.
-  static Runtime& current();
+  static Runtime& current() {
+    if (running_ == nullptr) [[unlikely]] throw_outside_run();
+    return *running_;
+  }
 
   // --- for primitives -------------------------------------------------------------
   // A scheduling point before a visible operation of the running thread. `wait` is
@@ -183,6 +186,11 @@ class Runtime {
   enum class Status : std::uint8_t { kNew, kRunning, kParked, kFinished, kParkedEnabled };
   static bool is_parked(Status status) { return status == Status::kParked || status == Status::kParkedEnabled; }
   static constexpr ThreadId kHost = kNoThread - 1;  // the OS stack that called run()
+
+  // Set by run() for its duration. constinit: no lazy initialization, so reading it
+  // from an inline current() is a plain thread-local load.
+  static inline constinit thread_local Runtime* running_ = nullptr;
+  [[noreturn]] static void throw_outside_run();
 
   // Where a suspended context resumes: a modeled thread's fiber, or the host's stack.
   // Raw fcontext (Boost.Context's own layer under its fiber class): a switch is one

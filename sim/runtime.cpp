@@ -69,9 +69,26 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   const ThreadId main_id = create_thread(nullptr, "main", false);  // runs main_ (run_body)
   start_thread(main_id);  // returns once every fiber has finished
   record_.duration = now_;
+  record_choices();
   path_length_ = decisions_;
   running_ = nullptr;
   return record_;
+}
+
+// The record's choices and reasons, from path_: decide() writes them only there (a
+// repeated point, only its reason), which saves two vector appends per point.
+void Runtime::record_choices() {
+  const std::uint32_t n = decisions_;
+  record_.choices.resize(n);
+  record_.reasons.resize(n);
+  // Through locals: stores through the vectors' pointers could alias the members.
+  ThreadId* const choices = record_.choices.data();
+  SwitchReason* const reasons = record_.reasons.data();
+  const PathPoint* const path = path_.data();
+  for (std::uint32_t d = 0; d < n; ++d) {
+    choices[d] = path[d].chosen;
+    reasons[d] = path[d].reason;
+  }
 }
 
 // --- switching ---------------------------------------------------------------------
@@ -164,6 +181,7 @@ ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view n
   t.runtime = this;
   t.id = id;
   t.bit = id < 64 ? std::uint64_t{1} << id : 0;
+  if (id >= 64) repeat_end_ = 0;  // decide() repeats points only while every thread has a bit
   t.body.swap(body);  // (the slot's body is empty since its last thread finished)
   t.status = Status::kNew;
   t.daemon = daemon;
@@ -444,27 +462,25 @@ inline ThreadId Runtime::decide(ThreadId at) {
   // A point the scheduler repeats from the previous execution (Scheduler::repeat_previous)
   // is taken from path_ when the enabled threads are exactly those of that point and the
   // thread it chose is at the same operation, without building the enabled array or
-  // calling choose(). Its mask is 0 where threads past 63 existed, which no nonempty
-  // mask matches; they must not exist now either.
-  ThreadId chosen;
-  std::uint64_t mask;
-  if (decisions_ < repeat_end_ && thread_count_ <= 64 && decisions_ < options_.max_steps &&
-      (mask = enabled_bits()) == path_[decisions_].enabled_mask && repeats_operation(path_[decisions_])) {
-    chosen = path_[decisions_].chosen;
-    enabled_mask_ = mask;
-  } else {
-    chosen = ask_scheduler(at);
-    if (chosen == kHost) return kHost;
+  // calling choose(). repeat_end_ stays within the step bound and 0 once threads past
+  // 63 exist (their bits are missing from the masks). A point of the previous execution
+  // with threads past 63 has mask 0, which no point with an enabled thread matches.
+  if (decisions_ < repeat_end_) {
+    PathPoint& point = path_[decisions_];
+    const std::uint64_t mask = enabled_bits();
+    if (mask == point.enabled_mask && mask != 0 && repeats_operation(point)) {
+      enabled_mask_ = mask;
+      point.reason = switch_reason(point.chosen, at);
+      ++decisions_;
+      return point.chosen;
+    }
   }
-  ++decisions_;
-  record_.choices.push_back(chosen);
-  record_.reasons.push_back(switch_reason(chosen, at));
-  return chosen;
+  return ask_scheduler(at);
 }
 
 // decide() for a point that is not repeated: the enabled threads, after advancing the
-// clock while there are none, then the scheduler's choice, also kept in path_. Returns
-// kHost when the execution ends here (deadlock, step bound, abandoned).
+// clock while there are none, then the scheduler's choice, kept in path_. Returns kHost
+// when the execution ends here (deadlock, step bound, abandoned).
 ThreadId Runtime::ask_scheduler(ThreadId at) {
   bool any_parked = false;
   ThreadId* const enabled = enabled_.data();  // one slot per thread (create_thread)
@@ -496,7 +512,9 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
   }
   if (decisions_ >= options_.max_steps) return stop_at_step_bound(at);
   const ThreadId chosen = scheduler_->choose({enabled, enabled_count_}, at, decisions_);
-  if (decisions_ == 0) repeat_end_ = std::min(scheduler_->repeat_end(), repeatable_);
+  if (decisions_ == 0 && thread_count_ <= 64) {
+    repeat_end_ = std::min({scheduler_->repeat_end(), repeatable_, options_.max_steps});
+  }
   if (chosen == kNoThread) {
     record_.abandoned = true;
     cancelling_ = true;
@@ -505,7 +523,9 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
   if (!offered(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (decisions_ >= path_.size()) path_.resize(2 * path_.size() + 16);
   const ThreadState& t = *threads_[chosen];
-  path_[decisions_] = {chosen, t.pending_kind, t.pending_object, thread_count_ <= 64 ? enabled_mask_ : 0};
+  path_[decisions_] = {chosen, t.pending_kind, switch_reason(chosen, at), t.pending_object,
+                       thread_count_ <= 64 ? enabled_mask_ : 0};
+  ++decisions_;
   return chosen;
 }
 

@@ -173,35 +173,43 @@ void Runtime::entry(ThreadId self) {
 
 ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view name, bool daemon) {
   const ThreadId id = thread_count_++;
-  if (id == threads_.size()) {
-    threads_.push_back(std::make_unique<ThreadState>());
-    enabled_.resize(threads_.size());
-  }
-  ThreadState& t = state(id);
-  t.runtime = this;
-  t.id = id;
-  t.bit = id < 64 ? std::uint64_t{1} << id : 0;
+  if (id == threads_.size()) add_slot();
   if (id >= 64) repeat_end_ = 0;  // decide() repeats points only while every thread has a bit
+  ThreadState& t = state(id);
   t.body.swap(body);  // (the slot's body is empty since its last thread finished)
   t.status = Status::kNew;
   t.daemon = daemon;
   t.waiting_on = nullptr;
   t.deadline = kNever;
   t.return_to = kNoThread;
-  t.decides_for = kNoThread;
+  t.decides_for = id;
   t.joiners = 0;
   t.killed = false;
   t.orphaned_wait.clear();
   if (name.empty()) {
-    const std::uint32_t number = ++unnamed_threads_;  // CPython's _newname(): "Thread-N"
-    while (default_names_.size() <= number) {
-      default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
-    }
-    record_.thread_names.push_back(default_names_[number]);
+    record_.thread_names.push_back(default_name(++unnamed_threads_));
   } else {
     record_.thread_names.emplace_back(name);
   }
   return id;
+}
+
+// A slot for thread `threads_.size()`; what never changes for its threads is set here.
+void Runtime::add_slot() {
+  const auto id = static_cast<ThreadId>(threads_.size());
+  ThreadState& t = *threads_.emplace_back(std::make_unique<ThreadState>());
+  t.runtime = this;
+  t.id = id;
+  t.bit = id < 64 ? std::uint64_t{1} << id : 0;
+  enabled_.resize(threads_.size());
+}
+
+// CPython's _newname(): "Thread-N" for the N-th unnamed thread, built once.
+const std::string& Runtime::default_name(std::uint32_t number) {
+  while (default_names_.size() <= number) {
+    default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
+  }
+  return default_names_[number];
 }
 
 void Runtime::start_thread(ThreadId id) {
@@ -638,9 +646,7 @@ ThreadId Runtime::after_finish(ThreadId self) {
 
 // The thread whose scheduling point the running thread's next decision is: its own,
 // unless it took over that of a thread that finished (after_finish).
-ThreadId Runtime::decision_owner(ThreadState& me) {
-  return me.decides_for == kNoThread ? me.id : std::exchange(me.decides_for, kNoThread);
-}
+ThreadId Runtime::decision_owner(ThreadState& me) { return std::exchange(me.decides_for, me.id); }
 
 // The newest thread that still has a suspended fiber, so children unwind before the
 // thread that created the objects they use; the host when none is left.

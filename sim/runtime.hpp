@@ -221,7 +221,9 @@ class Runtime {
     const Waitable* waiting_on = nullptr;  // null: enabled, unless it waits for `deadline`
     Nanos deadline = kNever;               // the pending operation also proceeds at this time
     ThreadId return_to = kNoThread;        // set while running eagerly: park and switch back here
-    ThreadId decides_for = kNoThread;      // set when it took over a finished thread's scheduling point
+    // Whose scheduling point its next decision is: its own, or that of a finished thread
+    // it took over (after_finish).
+    ThreadId decides_for = kNoThread;
     std::uint32_t joiners = 0;             // threads parked in a join on it (never fewer; more after a cancelled join)
     std::string orphaned_wait;             // what it waited on, if that object was destroyed
     bool killed = false;                   // a daemon being cut off: it unwinds at once
@@ -248,6 +250,8 @@ class Runtime {
   [[gnu::noinline]] bool offered_past_mask(ThreadId id) const;
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
+  [[gnu::noinline]] void add_slot();
+  [[gnu::noinline]] const std::string& default_name(std::uint32_t number);
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
   ThreadId after_finish(ThreadId self);

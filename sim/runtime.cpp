@@ -69,26 +69,9 @@ const ExecutionRecord& Runtime::run(const std::function<void()>& main, Scheduler
   const ThreadId main_id = create_thread(nullptr, "main", false);  // runs main_ (run_body)
   start_thread(main_id);  // returns once every fiber has finished
   record_.duration = now_;
-  record_choices();
   path_length_ = decisions_;
   running_ = nullptr;
   return record_;
-}
-
-// The record's choices and reasons, from path_: decide() writes them only there (a
-// repeated point, only its reason), which saves two vector appends per point.
-void Runtime::record_choices() {
-  const std::uint32_t n = decisions_;
-  record_.choices.resize(n);
-  record_.reasons.resize(n);
-  // Through locals: stores through the vectors' pointers could alias the members.
-  ThreadId* const choices = record_.choices.data();
-  SwitchReason* const reasons = record_.reasons.data();
-  const PathPoint* const path = path_.data();
-  for (std::uint32_t d = 0; d < n; ++d) {
-    choices[d] = path[d].chosen;
-    reasons[d] = path[d].reason;
-  }
 }
 
 // --- switching ---------------------------------------------------------------------
@@ -478,8 +461,7 @@ inline ThreadId Runtime::decide(ThreadId at) {
     const std::uint64_t mask = enabled_bits();
     if (mask == point.enabled_mask && mask != 0 && repeats_operation(point)) {
       enabled_mask_ = mask;
-      point.reason = switch_reason(point.chosen, at);
-      ++decisions_;
+      record_choice(point.chosen, at);
       return point.chosen;
     }
   }
@@ -531,9 +513,8 @@ ThreadId Runtime::ask_scheduler(ThreadId at) {
   if (!offered(chosen)) internal_error("the scheduler chose a thread that is not enabled");
   if (decisions_ >= path_.size()) path_.resize(2 * path_.size() + 16);
   const ThreadState& t = *threads_[chosen];
-  path_[decisions_] = {chosen, t.pending_kind, switch_reason(chosen, at), t.pending_object,
-                       thread_count_ <= 64 ? enabled_mask_ : 0};
-  ++decisions_;
+  path_[decisions_] = {chosen, t.pending_kind, t.pending_object, thread_count_ <= 64 ? enabled_mask_ : 0};
+  record_choice(chosen, at);
   return chosen;
 }
 
@@ -564,6 +545,13 @@ inline bool Runtime::offered(ThreadId id) const {
 
 bool Runtime::offered_past_mask(ThreadId id) const {
   return std::find(enabled_.data(), enabled_.data() + enabled_count_, id) != enabled_.data() + enabled_count_;
+}
+
+// Counts the decision and records it (the enabled threads of the point are set).
+inline void Runtime::record_choice(ThreadId chosen, ThreadId at) {
+  ++decisions_;
+  record_.choices.push_back(chosen);
+  record_.reasons.push_back(switch_reason(chosen, at));
 }
 
 // Why the thread at the scheduling point keeps or loses the processor.

@@ -233,7 +233,6 @@ class Runtime {
   ThreadState& state(ThreadId id) { return *threads_[id]; }
   Context& context_of(ThreadId id) { return id == kHost ? host_ : threads_[id]->context; }
   void switch_to(ThreadId next);
-  void record_choices();
   static void fiber_main(boost::context::detail::transfer_t caller);
   [[noreturn]] void entry(ThreadId self);
   void run_body(ThreadId self);
@@ -248,6 +247,7 @@ class Runtime {
   struct PathPoint;
   bool repeats_operation(const PathPoint& point) const;
   [[gnu::noinline]] bool offered_past_mask(ThreadId id) const;
+  void record_choice(ThreadId chosen, ThreadId at);
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
   [[gnu::noinline]] void add_slot();
@@ -286,15 +286,13 @@ class Runtime {
   std::uint64_t parked_enabled_bits_ = 0;
   std::uint64_t parked_waiting_bits_ = 0;
   std::uint64_t parked_joining_bits_ = 0;
-  // The choices of the last execution (overwritten by this one's as it goes, and copied
-  // to the record at its end), for a scheduler that repeats a prefix of them
-  // (Scheduler::repeat_previous): path_[d] for decision d, with the chosen thread's
-  // operation, the reason of the switch and the enabled threads there (0 when threads
-  // past 63 existed).
+  // The choices of the last execution (overwritten by this one's as it goes), for a
+  // scheduler that repeats a prefix of them (Scheduler::repeat_previous): path_[d] for
+  // decision d, with the chosen thread's operation and the enabled threads there (0
+  // when threads past 63 existed).
   struct PathPoint {
     ThreadId chosen = kNoThread;
     OpKind kind = OpKind::kYield;  // the chosen thread's pending operation
-    SwitchReason reason = SwitchReason::kContinued;
     ObjectId object = kNoObject;
     std::uint64_t enabled_mask = 0;
   };

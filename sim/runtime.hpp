@@ -276,13 +276,14 @@ class Runtime {
   std::vector<ThreadId> enabled_;                      // decide()'s enabled threads: the first enabled_count_
   std::uint32_t enabled_count_ = 0;
   std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
-  // Threads 0..63 parked at a scheduling point, as bits, set and cleared by park()
-  // (the only place a thread parks and resumes), each thread in at most one: those whose
-  // pending operation always proceeds, those that wait (for an object or a deadline),
-  // and those in a join without timeout on a thread that has not finished. decide()
-  // builds the enabled set from them and asks is_enabled() only of the waiting ones,
-  // instead of reading every thread's status at every scheduling point; a joiner needs
-  // no asking: release_joiners() moves it to the enabled bits when its thread finishes.
+  // Threads 0..63 parked at a scheduling point, as bits, set by try_visible() and
+  // park_in_join() and cleared by park() (where every thread parks and resumes), each
+  // thread in at most one: those whose pending operation always proceeds, those that
+  // wait (for an object or a deadline), and those in a join without timeout on a thread
+  // that has not finished. decide() builds the enabled set from them and asks
+  // is_enabled() only of the waiting ones, instead of reading every thread's status at
+  // every scheduling point; a joiner needs no asking: release_joiners() moves it to the
+  // enabled bits when its thread finishes.
   std::uint64_t parked_enabled_bits_ = 0;
   std::uint64_t parked_waiting_bits_ = 0;
   std::uint64_t parked_joining_bits_ = 0;

@@ -95,7 +95,8 @@ void Runtime::switch_to(ThreadId next) {
 // to us in its slot (empty if that fiber finished).
 void Runtime::land(void* fake_stack, boost::context::detail::fcontext_t from_fiber) {
   const StackBounds from = after_switch(fake_stack);
-  if (switching_from_ == &host_) host_.stack = from;
+  // Only the annotations use the host's stack bounds (they learn them here).
+  if (kAnnotatesSwitches && switching_from_ == &host_) host_.stack = from;
   switching_from_->fiber = from_fiber;
 }
 

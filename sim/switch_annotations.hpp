@@ -12,6 +12,12 @@
 
 namespace sim {
 
+#if defined(INTERLEAVE_ASAN)
+inline constexpr bool kAnnotatesSwitches = true;
+#else
+inline constexpr bool kAnnotatesSwitches = false;
+#endif
+
 struct StackBounds {
   const void* bottom = nullptr;
   std::size_t size = 0;

@@ -93,14 +93,14 @@ std::int32_t Analysis::order_after_dependent(std::uint32_t k, const ThreadState*
   const StepInfo* info = info_.data();
   const std::uint64_t signature = info[k].signature;
   const sim::ThreadId threads = threads_;
-  std::int32_t after = kNone;
+  std::int32_t after = kNoRace;
   for (sim::ThreadId t = 0; t < threads; ++t) {
     // (The step's own thread's steps are covered: its clock is where v starts.)
     for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
       if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
       max_into(v, vc(i), stride_);
       // (One that comes after the one before stands for both: it covers it. See races().)
-      after = after == kNone || (after >= 0 && covers(vc(i), info[after].thread, after)) ? i : kSeveral;
+      after = after == kNoRace || (after >= 0 && covers(vc(i), info[after].thread, after)) ? i : kScan;
       break;
     }
   }
@@ -205,12 +205,8 @@ void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Ev
     for (std::uint32_t t = first_touched; t < touched_end; ++t) take_enablers(k, touched_[t], before[touched_[t]].last_touch);
   }
   info.enabler_end = static_cast<std::uint32_t>(enablers_.size());
-  const std::int32_t after = order_after_dependent(k, before);
-  if (info.enabler_end != info.enabler_begin) {
-    info.race_scan = kScan;
-  } else {
-    info.race_scan = after == kSeveral ? kScan : after;  // (kNone is kNoRace)
-  }
+  const std::int32_t race_scan = order_after_dependent(k, before);
+  info.race_scan = info.enabler_end != info.enabler_begin ? kScan : race_scan;
   Clock* v = vc(k);
   order_after_earlier_time(v, info.advance);
   v[p] = k + 1;

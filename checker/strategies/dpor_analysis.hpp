@@ -154,11 +154,9 @@ class Analysis {
   static constexpr std::int32_t kNotStarted = -3;
   static constexpr std::int32_t kNoFinish = -2;  // started, not finished (kNone: finished before the first step)
   static constexpr std::int32_t kZeroRow = -1;   // the all-zero row, extra_'s first
-  static constexpr std::int32_t kSeveral = -2;   // order_after_dependent()
-  // StepInfo::race_scan, besides a step index (kNoRace is kNone: order_after_dependent()).
+  // StepInfo::race_scan, besides a step index.
   static constexpr std::int32_t kNoRace = -1;
   static constexpr std::int32_t kScan = -2;
-  static_assert(kNoRace == kNone);
 
   // A clock row: >= 0 is step k's happens-before clock, < 0 the extra row ~ref.
   const Clock* row(std::int32_t ref) const {
@@ -189,9 +187,10 @@ class Analysis {
     return size_++;
   }
   void grow_steps();
-  // Orders step k after the earlier steps it depends on (in `before`). Returns the step
-  // (of another thread) it was ordered after when there is one that comes after all the
-  // others (they happen before it), kNone if there are none, kSeveral otherwise.
+  // Orders step k after the earlier steps it depends on (in `before`). Returns what
+  // that says of its races (StepInfo::race_scan): kNoRace if there are none, the step
+  // (of another thread) it was ordered after when one comes after all the others (they
+  // happen before it), kScan otherwise.
   std::int32_t order_after_dependent(std::uint32_t k, const ThreadState* before);
   void order_after_earlier_time(Clock* v, std::uint32_t advance) const;
   // The steps after `since` that enabled or disabled thread t without moving it come

@@ -75,23 +75,14 @@ class Collector {
       result_.cut_off_example = to_trace(record);
     }
     if (!record.finding) return !detect_races_ || note_race(record, strategy);
-    const auto same = [&record](const FoundBug& bug) {
-      return bug.trace.finding->kind == record.finding->kind && bug.trace.finding->message == record.finding->message;
-    };
-    if (hint != nullptr && *hint != OutcomeCounts::kNoBug && same(result_.bugs[*hint])) {
-      ++result_.bugs[*hint].occurrences;
-      return !stop_at_first_bug_;
+    const std::size_t match = matching_bug(*record.finding, hint != nullptr ? *hint : OutcomeCounts::kNoBug);
+    if (match < result_.bugs.size()) {
+      ++result_.bugs[match].occurrences;
+    } else {
+      result_.bugs.push_back({to_trace(record), strategy.describe(), result_.executions, 1});
+      if (!first_bug_source_) first_bug_source_ = source;
     }
-    for (std::size_t b = 0; b < result_.bugs.size(); ++b) {
-      if (same(result_.bugs[b])) {
-        ++result_.bugs[b].occurrences;
-        if (hint != nullptr) *hint = static_cast<std::uint32_t>(b);
-        return !stop_at_first_bug_;
-      }
-    }
-    if (hint != nullptr) *hint = static_cast<std::uint32_t>(result_.bugs.size());
-    result_.bugs.push_back({to_trace(record), strategy.describe(), result_.executions, 1});
-    if (!first_bug_source_) first_bug_source_ = source;
+    if (hint != nullptr) *hint = static_cast<std::uint32_t>(match);
     return !stop_at_first_bug_;
   }
 
@@ -111,6 +102,17 @@ class Collector {
   }
 
  private:
+  // The index of the earlier bug with the same finding (bugs.size() if none). `hint`, the
+  // bug its outcome matched last (or kNoBug), is compared first.
+  std::size_t matching_bug(const sim::Finding& finding, std::uint32_t hint) const {
+    const auto same = [&finding](const FoundBug& bug) {
+      return bug.trace.finding->kind == finding.kind && bug.trace.finding->message == finding.message;
+    };
+    const std::vector<FoundBug>& bugs = result_.bugs;
+    if (hint < bugs.size() && same(bugs[hint])) return hint;
+    return static_cast<std::size_t>(std::find_if(bugs.begin(), bugs.end(), same) - bugs.begin());
+  }
+
   // A data race in an execution without another finding is a bug of its own, but it
   // never stops the search: the lost update or deadlock it may lead to is the better
   // report. Distinct races (by their pair of accesses) follow the other bugs.

@@ -1,6 +1,6 @@
 // The fast paths of the exploration's bookkeeping give the same results as the plain
-// ones: outcomes counted by value in a table near the first integer outcome (explore.cpp,
-// OutcomeCounts) and in a map otherwise come out merged, sorted and counted exactly, and
+// ones: outcomes counted by value in a table near the first integer outcome (OutcomeCounts,
+// checker/outcome_counts.hpp) and in a map otherwise come out merged, sorted and counted exactly, and
 // findings compared first with the bug last seen with the same outcome are counted as
 // the same bugs, in the order found, even where that guess is wrong.
 #include "support.hpp"

@@ -208,6 +208,9 @@ class Runtime {
     const Runtime* runtime = nullptr;
     ThreadId id = kNoThread;
     std::uint64_t bit = 0;  // its bit in the parked_*_bits_ (none for ids >= 64)
+    // Which of the parked_*_bits_ holds its bit while parked, so that park() clears just
+    // that one when it resumes.
+    std::uint64_t* parked_in = nullptr;
     bool ready(ThreadId waiter) const override;
     ThreadId blocker(ThreadId waiter) const override;
     std::string describe_wait(ThreadId waiter) const override;
@@ -278,12 +281,12 @@ class Runtime {
   std::uint64_t enabled_mask_ = 0;                      // the same, as bits, for threads 0..63
   // Threads 0..63 parked at a scheduling point, as bits, set by try_visible() and
   // park_in_join() and cleared by park() (where every thread parks and resumes), each
-  // thread in at most one: those whose pending operation always proceeds, those that
-  // wait (for an object or a deadline), and those in a join without timeout on a thread
-  // that has not finished. decide() builds the enabled set from them and asks
-  // is_enabled() only of the waiting ones, instead of reading every thread's status at
-  // every scheduling point; a joiner needs no asking: release_joiners() moves it to the
-  // enabled bits when its thread finishes.
+  // thread in at most one, the one its ThreadState::parked_in names: those whose pending
+  // operation always proceeds, those that wait (for an object or a deadline), and those
+  // in a join without timeout on a thread that has not finished. decide() builds the
+  // enabled set from them and asks is_enabled() only of the waiting ones, instead of
+  // reading every thread's status at every scheduling point; a joiner needs no asking:
+  // release_joiners() moves it to the enabled bits when its thread finishes.
   std::uint64_t parked_enabled_bits_ = 0;
   std::uint64_t parked_waiting_bits_ = 0;
   std::uint64_t parked_joining_bits_ = 0;

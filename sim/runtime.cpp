@@ -1,5 +1,7 @@
 #include "sim/runtime.hpp"
 
+#include "sim/fiber_jump.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstdio>
@@ -87,8 +89,7 @@ void Runtime::switch_to(ThreadId next) {
   self.exceptions = *live_exceptions_;
   *live_exceptions_ = to.exceptions;
   before_switch(&self.fake_stack, to.stack);
-  namespace ctx = boost::context::detail;
-  land(self.fake_stack, ctx::jump_fcontext(std::exchange(to.fiber, nullptr), this).fctx);
+  land(self.fake_stack, jump_to(std::exchange(to.fiber, nullptr), this));
 }
 
 // First thing on a stack after a switch: store the continuation of whoever switched

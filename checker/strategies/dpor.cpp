@@ -24,6 +24,12 @@ bool reads_a_thread(const dpor::Step& step) {
   }
   return false;
 }
+// Drops the elements of `v` from `size` on (`size` is at most v.size()). Unlike resize(),
+// it inlines no code for growing, which these calls never do.
+template <class T>
+void truncate(std::vector<T>& v, std::size_t size) {
+  v.erase(v.begin() + static_cast<std::ptrdiff_t>(size), v.end());
+}
 }  // namespace
 
 bool DporStrategy::asleep(const Branching& point, sim::ThreadId thread) const {
@@ -154,7 +160,10 @@ sim::ThreadId DporStrategy::choose_new(std::span<const sim::ThreadId> enabled, s
   }
   if (chosen == sim::kNoThread) {
     point.free = true;
-    if (current != sim::kNoThread && is_enabled(node, current) && !asleep(point, current)) {
+    const bool current_enabled = current != sim::kNoThread && is_enabled(node, current);
+    if (point.sleep_begin == point.sleep_end) {  // most points: no sleepers (enabled is never empty)
+      chosen = current_enabled ? current : enabled.front();
+    } else if (current_enabled && !asleep(point, current)) {
       chosen = current;
     } else {
       for (sim::ThreadId t : enabled) {
@@ -219,7 +228,7 @@ void DporStrategy::exact_sleep(std::uint32_t from) {
   if (from == 0) from = 1;
   const auto points = static_cast<std::uint32_t>(nodes_.size());
   if (from >= points) return;
-  sleep_.resize(branching_[from - 1].sleep_end);
+  truncate(sleep_, branching_[from - 1].sleep_end);
   for (std::uint32_t d = from; d < points; ++d) {
     const Branching& prev = branching_[d - 1];
     const Node& node = nodes_[d];
@@ -289,7 +298,7 @@ void DporStrategy::execution_finished(const sim::ExecutionRecord& record) {
   const auto n = static_cast<std::uint32_t>(record.choices.size());
   if (n + (blocked_ ? 1 : 0) < replay_ || nodes_.size() < n + (blocked_ ? 1u : 0u)) diverged_ = true;
   if (diverged_) return;
-  nodes_.resize(n + (blocked_ ? 1 : 0));
+  truncate(nodes_, n + (blocked_ ? 1 : 0));
   enabled_used_ = nodes_.empty() ? 0 : nodes_.back().enabled_end;
   const std::vector<sim::ThreadId>* at_end = nullptr;
   if (blocked_) {
@@ -338,9 +347,9 @@ bool DporStrategy::next_execution() {
       unmark_pending(d);
       continue;
     }
-    nodes_.resize(d + 1);
+    truncate(nodes_, d + 1);
     enabled_used_ = node.enabled_end;
-    sleep_.resize(point.sleep_end);
+    truncate(sleep_, point.sleep_end);
     if (node.chosen != sim::kNoThread) {  // the branch just explored goes to sleep here
       sleep_.emplace_back(node.chosen, analysis_.step(d));
       point.sleep_end = static_cast<std::uint32_t>(sleep_.size());

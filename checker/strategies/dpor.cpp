@@ -24,6 +24,7 @@ bool reads_a_thread(const dpor::Step& step) {
   }
   return false;
 }
+
 // Drops the elements of `v` from `size` on (`size` is at most v.size()). Unlike resize(),
 // it inlines no code for growing, which these calls never do.
 template <class T>
@@ -205,7 +206,7 @@ std::uint64_t DporStrategy::draw(std::uint64_t bound, std::uint32_t index) {
 // runtime keeps a parked thread's pending operation after the execution is over).
 // Call after analysis_.run(), which knows from the events which threads started and
 // finished.
-void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
+inline void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
   unfinished_.clear();
   // A normal end joined every non-daemon thread and lists the daemons it cut off.
   if (runtime_ == nullptr || (!record.finding && record.cut_off_daemons.empty() && !blocked_)) return;
@@ -234,7 +235,7 @@ void DporStrategy::collect_unfinished(const sim::ExecutionRecord& record) {
 }
 
 // Exact sleep sets, from the steps' recorded effects, for the points from `from` on.
-void DporStrategy::exact_sleep(std::uint32_t from) {
+inline void DporStrategy::exact_sleep(std::uint32_t from) {
   if (from == 0) from = 1;
   const auto points = static_cast<std::uint32_t>(nodes_.size());
   if (from >= points) return;
@@ -285,7 +286,7 @@ void DporStrategy::wake_blocked_point() {
 
 // Each race (i, j) found adds its reversal to the wakeup tree at i. (One call for all of
 // them: most executions have a few races, and a call for each cost more than its work.)
-void DporStrategy::add_races() {
+inline void DporStrategy::add_races() {
   for (const auto& [i, j] : races_) {
     analysis_.reversal(i, j, sequence_);
     if (!is_enabled(nodes_[i], analysis_.step(sequence_.front()).thread)) {

@@ -130,9 +130,11 @@ class DporStrategy final : public Strategy {
   [[gnu::noinline]] sim::ThreadId choose_replayed(std::span<const sim::ThreadId> enabled, std::uint32_t decision);
   sim::ThreadId choose_new(std::span<const sim::ThreadId> enabled, sim::ThreadId current, std::uint32_t decision);
   void conservative_sleep(std::uint32_t decision);
-  void exact_sleep(std::uint32_t from);
-  void collect_unfinished(const sim::ExecutionRecord& record);
-  void add_races();
+  // The steps of execution_finished, each called once per execution: inlined into it,
+  // whose frame already saves what they would save again.
+  [[gnu::always_inline]] inline void exact_sleep(std::uint32_t from);
+  [[gnu::always_inline]] inline void collect_unfinished(const sim::ExecutionRecord& record);
+  [[gnu::always_inline]] inline void add_races();
   void wake_blocked_point();
 
   std::vector<Node> nodes_;

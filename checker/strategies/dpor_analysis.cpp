@@ -413,10 +413,6 @@ bool Analysis::transparent_after_move(std::uint32_t i, std::uint32_t j) const {
 
 void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, std::uint32_t>>& out) {
   out.clear();
-  scratch_.resize(stride_);
-  heads_.resize(threads_);
-  Clock* r = scratch_.data();
-  Head* heads = heads_.data();
   const std::uint32_t steps = size();
   for (std::uint32_t j = from; j < steps; ++j) {
     // (The last step may also race with the steps it observes: add_virtual.)
@@ -431,6 +427,10 @@ void Analysis::races(std::uint32_t from, std::vector<std::pair<std::uint32_t, st
       out.emplace_back(static_cast<std::uint32_t>(only), j);
       continue;
     }
+    scratch_.resize(stride_);  // (here: most executions need no scan)
+    heads_.resize(threads_);
+    Clock* r = scratch_.data();
+    Head* heads = heads_.data();
     const Step& sj = steps_[j];
     copy_clock(r, row(info_[j].pre), stride_);
     const bool virtual_step = j >= real_;

@@ -63,8 +63,7 @@ class ClockRows {
   // Appends a row and returns its index; the caller sets its clocks. (Copy into it
   // afterwards: appending may move the rows, the source of the copy among them.)
   std::uint32_t push_row() {
-    const std::size_t end = (std::size_t{rows_} + 1) * width_;
-    if (end > data_.size()) data_.resize(std::max(end, 2 * data_.size()));
+    if (rows_ == capacity_) grow();
     return rows_++;
   }
   void push_zeros() { std::fill_n((*this)[push_row()], width_, Clock{0}); }
@@ -77,12 +76,21 @@ class ClockRows {
     for (std::size_t r = 0; r < rows_; ++r) std::copy_n((*this)[r], width_, wide.data() + r * width);
     data_ = std::move(wide);
     width_ = width;
+    capacity_ = rows_;
   }
 
  private:
+  // Room for twice the rows (at least one more); out of line from push_row(), which
+  // seldom needs it.
+  [[gnu::noinline]] void grow() {
+    capacity_ = std::max(rows_ + 1, 2 * capacity_);
+    data_.resize(std::size_t{capacity_} * width_);
+  }
+
   std::vector<Clock> data_;
   std::uint32_t width_ = 0;
   std::uint32_t rows_ = 0;
+  std::uint32_t capacity_ = 0;  // rows data_ holds
 };
 
 }  // namespace checker::dpor

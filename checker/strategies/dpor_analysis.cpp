@@ -78,9 +78,9 @@ void Analysis::rewind(std::uint32_t keep) {
 }
 
 void Analysis::grow_steps() {
-  const std::size_t grown = std::max<std::size_t>(64, 2 * steps_.size());
-  steps_.resize(grown);
-  info_.resize(grown);
+  step_capacity_ = std::max<std::uint32_t>(64, 2 * step_capacity_);
+  steps_.resize(step_capacity_);
+  info_.resize(step_capacity_);
 }
 
 // Orders step k after the earlier steps it depends on (those of `before`, the state
@@ -129,7 +129,7 @@ void Analysis::take_flips(std::uint32_t k, sim::ThreadId t, std::uint32_t first)
   }
 }
 
-void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end) {
+[[gnu::always_inline]] inline void Analysis::process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end) {
   const PointInfo& point = points_[k];
   const sim::ThreadId p = point.chosen;
   // The state after the step starts as the one before it (run() made room for it).

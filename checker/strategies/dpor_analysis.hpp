@@ -178,12 +178,13 @@ class Analysis {
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
-  // Appends step k, whose events start at `cursor`, which it moves past them.
+  // Appends step k, whose events start at `cursor`, which it moves past them. (Inlined
+  // into run()'s loop over the new steps: a call per step saved and restored registers.)
   void process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end);
   // Makes room for one more step (steps_ and info_) and returns its index; the slot is
   // not cleared: the caller sets every field. (Inline: once per step.)
   std::uint32_t push_step() {
-    if (size_ == info_.size()) grow_steps();
+    if (size_ == step_capacity_) grow_steps();
     return size_++;
   }
   void grow_steps();
@@ -265,6 +266,7 @@ class Analysis {
   std::vector<Step> steps_;
   std::vector<StepInfo> info_;
   std::uint32_t size_ = 0;
+  std::uint32_t step_capacity_ = 0;  // the size of steps_ and info_
   ClockRows vc_;                          // per step: happens-before
   std::vector<sim::ThreadId> touched_;    // threads a step moved besides its own
   std::vector<std::uint32_t> enablers_;   // steps that enabled or disabled a step's thread

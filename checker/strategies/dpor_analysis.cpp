@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstring>
 
 namespace checker::dpor {
@@ -14,6 +15,21 @@ bool covers(const Clock* clock, sim::ThreadId t, std::int32_t i) {
   return clock[t] > static_cast<Clock>(i);
 }
 }  // namespace
+
+ClockBlock Analysis::last_own_block(const ThreadState* four) {
+  static_assert(sizeof(ThreadState) == sizeof(ClockBlock) && offsetof(ThreadState, last_own) == 2 * sizeof(Clock));
+  ClockBlock a;
+  ClockBlock b;
+  ClockBlock c;
+  ClockBlock d;
+  std::memcpy(&a, four, sizeof a);
+  std::memcpy(&b, four + 1, sizeof b);
+  std::memcpy(&c, four + 2, sizeof c);
+  std::memcpy(&d, four + 3, sizeof d);
+  const ClockBlock ab = __builtin_shufflevector(a, b, 2, 6, 3, 7);  // a's and b's last two fields, interleaved
+  const ClockBlock cd = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+  return __builtin_shufflevector(ab, cd, 0, 1, 4, 5);
+}
 
 void Analysis::merge(Clock* into, std::int64_t from) {
   if (from < 0) return;  // the initial step (or none) happens before everything anyway
@@ -96,14 +112,19 @@ void Analysis::grow_steps() {
   const std::uint64_t signature = info[k].signature;
   const sim::ThreadId threads = threads_;
   std::int32_t after = kNoRace;
-  for (sim::ThreadId t = 0; t < threads; ++t) {
-    // (The step's own thread's steps are covered: its clock is where v starts.)
-    for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
-      if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
-      max_into(v, vc(i), stride_);
-      // (One that comes after the one before stands for both: it covers it. See races().)
-      after = after == kNoRace || (after >= 0 && covers(vc(i), info[after].thread, after)) ? i : kScan;
-      break;
+  for (sim::ThreadId block = 0; block < threads; block += 4) {
+    // (The step's own thread's steps are covered: its clock is where v starts. A thread's
+    // chain is checked again as it is walked: the merges below may have covered it.)
+    for (unsigned open = uncovered_steps(v + block, last_own_block(before + block)); open != 0; open &= open - 1) {
+      const sim::ThreadId t = block + static_cast<sim::ThreadId>(std::countr_zero(open));
+      if (t >= threads) break;
+      for (std::int32_t i = before[t].last_own; i != kNone && !covers(v, t, i); i = info[i].own_before) {
+        if ((info[i].signature & signature) == 0 || !dependent(steps_[static_cast<std::size_t>(i)], s)) continue;
+        max_into(v, vc(i), stride_);
+        // (One that comes after the one before stands for both: it covers it. See races().)
+        after = after == kNoRace || (after >= 0 && covers(vc(i), info[after].thread, after)) ? i : kScan;
+        break;
+      }
     }
   }
   return after;

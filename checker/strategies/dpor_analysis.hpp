@@ -151,6 +151,9 @@ class Analysis {
     std::int32_t last_own = kNone;      // the last step it took (see StepInfo::own_before)
     std::int32_t finish = kNotStarted;  // the step with its finish, or one of the below
   };
+  // The last_own of the four threads whose states start at `four`, as one block (for
+  // uncovered_steps()).
+  static ClockBlock last_own_block(const ThreadState* four);
   static constexpr std::int32_t kNotStarted = -3;
   static constexpr std::int32_t kNoFinish = -2;  // started, not finished (kNone: finished before the first step)
   static constexpr std::int32_t kZeroRow = -1;   // the all-zero row, extra_'s first

@@ -93,6 +93,22 @@ void Analysis::rewind(std::uint32_t keep) {
   vc_.truncate(keep);
 }
 
+// The index of step k's first event (the first one after choice k). The previous run()
+// saw it where the same choices were made, so its index is taken when the events around
+// it say it is right (they are in decision order); otherwise it is searched for.
+std::size_t Analysis::first_event(const std::vector<sim::Event>& events, std::uint32_t k) const {
+  if (k < first_event_.size()) {
+    const std::size_t e = first_event_[k];
+    if (e <= events.size() && (e == events.size() || events[e].decision > k) && (e == 0 || events[e - 1].decision <= k)) {
+      return e;
+    }
+  }
+  return static_cast<std::size_t>(
+      std::lower_bound(events.begin(), events.end(), k + 1,
+                       [](const sim::Event& ev, std::uint32_t decision) { return ev.decision < decision; }) -
+      events.begin());
+}
+
 void Analysis::grow_steps() {
   step_capacity_ = std::max<std::uint32_t>(64, 2 * step_capacity_);
   steps_.resize(step_capacity_);
@@ -333,15 +349,15 @@ void Analysis::run(const sim::ExecutionRecord& record, std::span<const PointInfo
     }
   } else {
     rewind(keep);
-    // Events are in decision order: the first one of step `keep`.
-    e = static_cast<std::size_t>(
-        std::lower_bound(events.begin(), events.end(), keep + 1,
-                         [](const sim::Event& ev, std::uint32_t decision) { return ev.decision < decision; }) -
-        events.begin());
+    e = first_event(events, keep);
   }
+  if (first_event_.size() < real_) first_event_.resize(std::max<std::size_t>(real_, 2 * first_event_.size()));
   const sim::Event* cursor = events.data() + e;
   const sim::Event* const events_end = events.data() + events.size();
-  for (std::uint32_t k = keep; k < real_; ++k) process(k, cursor, events_end);
+  for (std::uint32_t k = keep; k < real_; ++k) {
+    first_event_[k] = static_cast<std::uint32_t>(cursor - events.data());
+    process(k, cursor, events_end);
+  }
 }
 
 void Analysis::add_virtual(std::span<const Unfinished> unfinished, bool terminal, bool observed) {

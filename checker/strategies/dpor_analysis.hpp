@@ -181,6 +181,7 @@ class Analysis {
   void merge(Clock* into, std::int64_t from);
   void ensure_stride(std::uint32_t threads);
   void rewind(std::uint32_t keep);
+  std::size_t first_event(const std::vector<sim::Event>& events, std::uint32_t k) const;
   // Appends step k, whose events start at `cursor`, which it moves past them. (Inlined
   // into run()'s loop over the new steps: a call per step saved and restored registers.)
   void process(std::uint32_t k, const sim::Event*& cursor, const sim::Event* events_end);
@@ -279,6 +280,7 @@ class Analysis {
   };
   std::vector<Flip> flips_;               // threads a step enabled or disabled
   std::vector<std::uint8_t> unfinished_;  // per thread: left unfinished at the end (set only when terminal_observes_)
+  std::vector<std::uint32_t> first_event_;  // per real step: the index of its first event (see first_event())
 
   // Forward state: stride_ threads per real step and one more row for the state after
   // the last one (the vector keeps its size when the steps shrink), and the clock rows

@@ -156,6 +156,20 @@ void Runtime::entry(ThreadId self) {
 
 // --- threads -----------------------------------------------------------------------
 
+// CPython's _newname(): "Thread-N" for the N-th unnamed thread. Each is built once, out
+// of line (the string building would give create_thread a larger frame); looking one
+// up is inline (a call and its frame cost more than the lookup).
+inline const std::string& Runtime::default_name(std::uint32_t number) {
+  if (number >= default_names_.size()) add_default_names(number);
+  return default_names_[number];
+}
+
+void Runtime::add_default_names(std::uint32_t up_to) {
+  while (default_names_.size() <= up_to) {
+    default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
+  }
+}
+
 ThreadId Runtime::create_thread(std::function<void()>&& body, std::string_view name, bool daemon) {
   const ThreadId id = thread_count_++;
   if (id == threads_.size()) add_slot();
@@ -187,14 +201,6 @@ void Runtime::add_slot() {
   t.id = id;
   t.bit = id < 64 ? std::uint64_t{1} << id : 0;
   enabled_.resize(threads_.size());
-}
-
-// CPython's _newname(): "Thread-N" for the N-th unnamed thread, built once.
-const std::string& Runtime::default_name(std::uint32_t number) {
-  while (default_names_.size() <= number) {
-    default_names_.push_back("Thread-" + std::to_string(default_names_.size()));
-  }
-  return default_names_[number];
 }
 
 void Runtime::start_thread(ThreadId id) {

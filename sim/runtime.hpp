@@ -254,7 +254,8 @@ class Runtime {
   SwitchReason switch_reason(ThreadId chosen, ThreadId at) const;
   ThreadId decision_owner(ThreadState& me);
   [[gnu::noinline]] void add_slot();
-  [[gnu::noinline]] const std::string& default_name(std::uint32_t number);
+  const std::string& default_name(std::uint32_t number);
+  [[gnu::noinline]] void add_default_names(std::uint32_t up_to);
   bool is_enabled(const ThreadState& t) const;
   bool advance_clock();
   ThreadId after_finish(ThreadId self);

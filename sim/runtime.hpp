@@ -170,7 +170,7 @@ class Runtime {
   void end_with(FindingKind kind, std::string message) { fail_silently(kind, std::move(message), current_); }
   // Ignored once the execution is over: nothing after a finding is observed.
   void set_outcome(Outcome outcome) {
-    if (!cancelling_) record_.outcome = std::move(outcome);
+    if (!cancelling_) record_.outcome.emplace(std::move(outcome));
   }
 
   static constexpr std::size_t kDefaultStackSize =

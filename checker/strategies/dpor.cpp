@@ -2,6 +2,7 @@
 
 #include "checker/strategies/explored_fraction.hpp"
 #include "checker/strategies/splitmix.hpp"
+#include "checker/strategies/truncate.hpp"
 #include "sim/runtime.hpp"
 
 #include <algorithm>
@@ -23,13 +24,6 @@ bool reads_a_thread(const dpor::Step& step) {
     }
   }
   return false;
-}
-
-// Drops the elements of `v` from `size` on (`size` is at most v.size()). Unlike resize(),
-// it inlines no code for growing, which these calls never do.
-template <class T>
-void truncate(std::vector<T>& v, std::size_t size) {
-  v.erase(v.begin() + static_cast<std::ptrdiff_t>(size), v.end());
 }
 
 // The same threads in the same order. (A loop: the lists are a few threads long, and

@@ -1,5 +1,7 @@
 #include "checker/strategies/dpor_analysis.hpp"
 
+#include "checker/strategies/truncate.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -83,10 +85,9 @@ Clock* Analysis::fresh_clock(ThreadState* now, sim::ThreadId t) {
 void Analysis::rewind(std::uint32_t keep) {
   if (size_ > keep) {
     const StepInfo& first = info_[keep];
-    // (Erased, not resized: they only shrink here, and resize() brings the code to grow.)
-    touched_.erase(touched_.begin() + first.touched_begin, touched_.end());
-    enablers_.erase(enablers_.begin() + first.enabler_begin, enablers_.end());
-    flips_.erase(flips_.begin() + first.flip_begin, flips_.end());
+    truncate(touched_, first.touched_begin);
+    truncate(enablers_, first.enabler_begin);
+    truncate(flips_, first.flip_begin);
     extra_.truncate(first.extra_before);
     size_ = keep;
   }

@@ -19,17 +19,19 @@
 // whatever the other fibers left, so the asm names every caller-saved register as
 // clobbered, like a call would. The first 128 bytes below the stack pointer (the red
 // zone, which the compiler may use in a function it sees as a leaf) are stepped over
-// before the push. Other targets, or other compilers, make the ordinary call.
+// before the push. Other Boost versions (whose assembly may differ, e.g. with
+// shadow-stack support), other targets and other compilers make the ordinary call.
 #pragma once
 
 #include <boost/context/detail/fcontext.hpp>
+#include <boost/version.hpp>
 
 namespace sim {
 
 // Resumes `to`, passing `data`; returns the context that later resumes this one.
 [[gnu::always_inline]] inline boost::context::detail::fcontext_t jump_to(boost::context::detail::fcontext_t to,
                                                                          void* data) {
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(_WIN32)
+#if BOOST_VERSION == 107400 && defined(__x86_64__) && defined(__GNUC__) && !defined(_WIN32)
   boost::context::detail::fcontext_t from;
   void* data_back;  // (rdx: the data the resumer passed, unused here)
   asm volatile(

@@ -2,7 +2,7 @@
 #
 # The runtime and DPOR are branchy code whose hot paths the compiler cannot guess:
 # with a profile, bench_dpor's 3x3 racy counter runs 6% fewer instructions and takes
-# about 15% less wall time (bench/README.md). So the build does what CPython's
+# 11 to 18% less wall time (bench/README.md). So the build does what CPython's
 # --enable-optimizations does, inside one `cmake --build`:
 #
 #   1. an instrumented copy of the libraries is built in <build>/pgo/build (a nested

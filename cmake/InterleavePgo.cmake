@@ -43,18 +43,15 @@ function(interleave_pgo_apply target)
   if(NOT interleave_pgo_active)
     return()
   endif()
-  set(profile_flags
-    "-fprofile-prefix-path=${CMAKE_BINARY_DIR}")
+  target_compile_options(${target} PRIVATE "-fprofile-prefix-path=${CMAKE_BINARY_DIR}")
   if(INTERLEAVE_PGO_TRAINING)
     # One thread runs the training: no atomic counter updates needed.
     target_compile_options(${target} PRIVATE
-      "-fprofile-generate=${INTERLEAVE_PGO_PROFILE_DIR}" -fprofile-update=single ${profile_flags})
+      "-fprofile-generate=${INTERLEAVE_PGO_PROFILE_DIR}" -fprofile-update=single)
     target_link_options(${target} INTERFACE -fprofile-generate)
   else()
     # Objects the training program never linked have no profile at all.
-    target_compile_options(${target} PRIVATE
-      "-fprofile-use=${INTERLEAVE_PGO_PROFILE_DIR}" -Wno-missing-profile
-      ${profile_flags})
+    target_compile_options(${target} PRIVATE "-fprofile-use=${INTERLEAVE_PGO_PROFILE_DIR}" -Wno-missing-profile)
     add_dependencies(${target} interleave_pgo_profile)
   endif()
 endfunction()
@@ -73,8 +70,10 @@ if(interleave_pgo_active AND NOT INTERLEAVE_PGO_TRAINING)
     SOURCE_DIR "${PROJECT_SOURCE_DIR}"
     BINARY_DIR "${training_dir}"
     CMAKE_ARGS
+      # The same compiler and flags: an object's profile only fits the same code.
       "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}"
       "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}"
+      "-DCMAKE_CXX_FLAGS=${CMAKE_CXX_FLAGS}"
       -DINTERLEAVE_PGO_TRAINING=ON
       "-DINTERLEAVE_PGO_PROFILE_DIR=${INTERLEAVE_PGO_PROFILE_DIR}"
       -DINTERLEAVE_BUILD_BENCH=OFF
@@ -93,9 +92,4 @@ if(interleave_pgo_active AND NOT INTERLEAVE_PGO_TRAINING)
     COMMENT "Running the PGO training program"
     VERBATIM)
   add_custom_target(interleave_pgo_profile DEPENDS "${CMAKE_BINARY_DIR}/pgo/profile.stamp")
-endif()
-
-if(INTERLEAVE_PGO_TRAINING)
-  add_executable(pgo_training "${PROJECT_SOURCE_DIR}/bench/pgo/training.cpp")
-  # (linked in CMakeLists.txt, once the libraries exist)
 endif()

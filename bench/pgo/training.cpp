@@ -30,7 +30,8 @@ void run(const std::string& model, const Params& params, const checker::ExploreO
   ++searches;
 }
 
-checker::ExploreOptions exhaustive(checker::StrategyKind strategy) {
+// A search that goes on past its bugs: exhaustive, or all of its random executions.
+checker::ExploreOptions whole_search(checker::StrategyKind strategy) {
   checker::ExploreOptions options;
   options.strategy = strategy;
   options.stop_at_first_bug = false;
@@ -43,14 +44,14 @@ void train() {
   for (const char* locked : {"false", "true"}) {
     for (const auto& [threads, iters] : {std::pair{"2", "2"}, {"2", "3"}, {"2", "4"}, {"3", "2"}}) {
       run("counter", {{"threads", threads}, {"iters", iters}, {"locked", locked}},
-          exhaustive(checker::StrategyKind::kDpor));
+          whole_search(checker::StrategyKind::kDpor));
     }
   }
   for (const char* n : {"3", "4", "5", "6", "7"}) {
-    run("philosophers", {{"n", n}, {"meals", "1"}}, exhaustive(checker::StrategyKind::kDpor));
+    run("philosophers", {{"n", n}, {"meals", "1"}}, whole_search(checker::StrategyKind::kDpor));
   }
   for (const char* n : {"3", "4", "5"}) {
-    run("philosophers", {{"n", n}, {"meals", "2"}}, exhaustive(checker::StrategyKind::kDpor));
+    run("philosophers", {{"n", n}, {"meals", "2"}}, whole_search(checker::StrategyKind::kDpor));
   }
   // What `interleave check MODEL` does, for every model: the default strategy (the
   // portfolio on large trees), with virtual time, to the first bug.
@@ -60,7 +61,7 @@ void train() {
   // The other strategies, to all of their executions.
   for (const checker::StrategyKind strategy : {checker::StrategyKind::kDfs, checker::StrategyKind::kBounded,
                                                checker::StrategyKind::kPct, checker::StrategyKind::kRandom}) {
-    checker::ExploreOptions options = exhaustive(strategy);
+    checker::ExploreOptions options = whole_search(strategy);
     options.random_executions = 5'000;
     run("counter", {{"threads", "2"}, {"iters", "3"}}, options);
     run("philosophers", {{"n", "4"}}, options);
